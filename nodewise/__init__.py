@@ -1,0 +1,6 @@
+"""nodewise: neural networks, built one node at a time."""
+
+from nodewise.gradcheck import gradcheck
+from nodewise.network import Network
+
+__all__ = ["Network", "gradcheck"]
