@@ -91,7 +91,7 @@ class MnistError(ValueError):
     """MNIST files that are missing, damaged, or could not be downloaded."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Mnist:
     """The digits of one MNIST-layout directory.
 
@@ -127,7 +127,9 @@ def default_cache_dir() -> Path:
     return Path(cache_home) / "nodewise" / "mnist"
 
 
-def mnist_directory(directory: str | os.PathLike | None = None, cache_dir: str | os.PathLike | None = None):
+def mnist_directory(
+    directory: str | os.PathLike | None = None, cache_dir: str | os.PathLike | None = None
+) -> tuple[Path, str]:
     """Return (the directory to read, why it was chosen): the argument, the variable, or the cache."""
     if directory is not None:
         return Path(directory).expanduser(), "the directory argument"
@@ -314,7 +316,8 @@ def load_mnist(
     if missing and not download:
         test_is_there = all(find_file(source, name) for name in SPLITS["test"])
         raise MnistError(
-            f"MNIST files not found in {source} (from {found_via}): {', '.join(missing)}. "
+            f"MNIST files not found in {source} (from {found_via}"
+            f"{'' if source.exists() else ', a directory that does not exist'}): {', '.join(missing)}. "
             f"Call load_mnist(..., download=True) to download them there. "
             + ("To load only the test set that is there, pass splits=('test',). " if test_is_there else "")
             + _by_hand(missing, source, mirrors)

@@ -231,6 +231,12 @@ def test_missing_files_say_how_to_get_them(tmp_path):
     assert "splits=('test',)" not in message
 
 
+def test_a_directory_that_does_not_exist(tmp_path, monkeypatch):
+    monkeypatch.setenv(ENVIRONMENT_VARIABLE, str(tmp_path / "nowhere"))
+    with pytest.raises(MnistError, match="from NODEWISE_MNIST_DIR, a directory that does not exist"):
+        load_mnist()
+
+
 def test_a_file_is_not_a_directory(tmp_path):
     path = tmp_path / "mnist.gz"
     path.write_bytes(b"")
