@@ -19,9 +19,7 @@ import pytest
 from nodewise import mnist
 from nodewise.mnist import CHECKSUMS, ENVIRONMENT_VARIABLE, MnistError, load_mnist
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
-if not SHARED.is_dir():
-    SHARED = Path("/work/shared/data")
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"  # ../shared/data beside the checkout
 OFFICIAL_TEST = SHARED / "mnist"
 SPLIT = SHARED / "mnist-split"
 needs_official = pytest.mark.skipif(
