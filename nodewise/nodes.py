@@ -226,12 +226,13 @@ class SoftmaxNode:
     and its error comes from the output node (see :class:`OutputNode`).
     """
 
-    __slots__ = ("neuron", "siblings", "output")
+    __slots__ = ("neuron", "siblings", "output", "outgoing")
 
     def __init__(self, neuron: Neuron, siblings: list[Neuron]) -> None:
         self.neuron = neuron
         self.siblings = siblings
         self.output = 0.0
+        self.outgoing: list[Connection] = []  # always empty: softmax only ends a network
         neuron.nonlinear = self
 
     def forward(self) -> None:
