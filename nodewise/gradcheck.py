@@ -33,10 +33,11 @@ def gradcheck(
 ) -> float:
     """Return the worst relative error between backprop and finite differences.
 
-    ``samples`` is a list of (x, target) pairs; the loss checked is their sum. The
-    network's parameters are left exactly as they were, and its accumulated gradients
-    are cleared.
+    ``samples`` is a list of (x, target) pairs; the loss checked is their sum. Gradients
+    the network had already accumulated are cleared first, so only these samples count;
+    the parameters are left exactly as they were.
     """
+    net.clear_gradients()
     original = net.parameters()
 
     def total_loss(parameters) -> float:
@@ -47,7 +48,7 @@ def gradcheck(
         net.forward(x)
         net.backward(t)
     analytic = net.gradients()
-    net.step(1.0)  # clears the accumulation; the parameters are restored below
+    net.clear_gradients()
     worst = 0.0
     for layer, (weights, biases) in enumerate(original):
         positions = [(0, j, i) for j in range(len(weights)) for i in range(len(weights[j]))]

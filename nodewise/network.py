@@ -246,6 +246,14 @@ class Network:
         self._pending = False
         self._samples = 0
 
+    def clear_gradients(self) -> None:
+        """Forget every accumulated gradient without moving any parameter."""
+        for neurons in self.neurons:
+            for neuron in neurons:
+                neuron.clear_gradients()
+        self._pending = False
+        self._samples = 0
+
     def _accumulate(self) -> None:
         for neurons in self.neurons:
             for neuron in neurons:

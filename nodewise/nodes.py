@@ -147,6 +147,12 @@ class Neuron:
             connection.gradient += error * connection.source.output
         self.bias_gradient += error
 
+    def clear_gradients(self) -> None:
+        """Forget the accumulated gradients of the bias and the incoming weights."""
+        for connection in self.incoming:
+            connection.gradient = 0.0
+        self.bias_gradient = 0.0
+
     def step_one_sample(self, learning_rate: float) -> None:
         """The plain rule for one sample: w -= rate * error_signal * x, b -= rate * error_signal.
 

@@ -169,6 +169,25 @@ def test_gradcheck_catches_a_wrong_gradient(monkeypatch):
     assert gradcheck(net, [([0.3, -0.8], [0.5, 0.1])]) > 0.1
 
 
+def test_gradcheck_ignores_gradients_accumulated_before():
+    net = with_random_biases(Network([2, 3, 2], activation="tanh", output="identity"), 1)
+    net.forward([5.0, -3.0])
+    net.backward([9.0, 9.0])  # left over, never stepped
+    assert gradcheck(net, [([0.3, -0.8], [0.5, 0.1])]) < 1e-6
+
+
+def test_clear_gradients_forgets_without_moving():
+    net = Network([2, 3, 2], activation="tanh", output="identity")
+    before = net.parameters()
+    net.forward([0.5, 0.1])
+    net.backward([1.0, 0.0])
+    net.clear_gradients()
+    assert net.parameters() == before
+    assert all(v == 0.0 for dw, db in net.gradients() for row in dw for v in row + db)
+    with pytest.raises(ValueError, match="no gradients"):
+        net.step(0.1)
+
+
 def test_output_error_signal_is_prediction_minus_target():
     for output in OUTPUTS:
         net = tiny("sigmoid", output)
