@@ -72,16 +72,17 @@ def walk_layers(net: Network) -> list[list[Neuron]]:
     with no outgoing connections (the output layer). Nothing here reads ``net.shape``.
     """
     layers = []
-    senders: Sequence[InputNode | NonlinearNode | SoftmaxNode] = net.input_nodes
+    senders = net.input_nodes
     while True:
-        found: dict[int, Neuron] = {}  # keyed by id: the order of discovery, each neuron once
+        neurons = []
         for sender in senders:
-            for connection in getattr(sender, "outgoing", ()):  # a softmax node sends nothing on
-                found.setdefault(id(connection.target), connection.target)
-        if not found:
+            for connection in getattr(sender, "outgoing", []):  # a softmax node has no outgoing list
+                if connection.target not in neurons:
+                    neurons.append(connection.target)
+        if not neurons:
             return layers
-        layers.append(list(found.values()))
-        senders = [neuron.nonlinear for neuron in found.values()]
+        layers.append(neurons)
+        senders = [neuron.nonlinear for neuron in neurons]
 
 
 def _rows(count: int) -> list[float]:

@@ -41,7 +41,11 @@ Mistakes = list[tuple[Callable[[list[int]], int], str]]
 
 
 def _check_counting(
-    function: Callable[[list[int]], int], reference: Callable[[list[int]], int], mistakes: Mistakes, rule: str
+    function: Callable[[list[int]], int],
+    reference: Callable[[list[int]], int],
+    mistakes: Mistakes,
+    rule: str,
+    noun: str,
 ) -> Feedback:
     """Try ``function`` on every shape in SHAPES against ``reference``; hint at the first mistake."""
     for shape in SHAPES:
@@ -51,7 +55,7 @@ def _check_counting(
         if result != reference(shape):
             hint = next((hint for mistake, hint in mistakes if result == mistake(shape)), rule)
             return incorrect(f"for shape {shape} you returned {result!r}: {hint}")
-    return correct(f"Correct! For example, a [784, 30, 10] network has {reference([784, 30, 10])}.")
+    return correct(f"Correct! For example, a [784, 30, 10] network has {reference([784, 30, 10])} {noun}.")
 
 
 def check_count_connections(function: Callable[[list[int]], int]) -> Feedback:
@@ -65,6 +69,7 @@ def check_count_connections(function: Callable[[list[int]], int]) -> Feedback:
         count_connections,
         mistakes,
         "two neighbouring layers of widths a and b are joined by a * b connections",
+        "connections",
     )
 
 
@@ -87,6 +92,7 @@ def check_count_nodes(function: Callable[[list[int]], int]) -> Feedback:
         count_nodes,
         mistakes,
         "count four kinds: input nodes, neurons, nonlinear nodes and output nodes",
+        "nodes",
     )
 
 
