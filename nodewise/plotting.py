@@ -53,7 +53,7 @@ def _figure_and_axes(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Fig
 # --- network diagrams -------------------------------------------------------------------
 
 LAYER_SPACING = 2.0  # horizontal distance between one layer's neurons and the next
-NONLINEAR_OFFSET = 0.6  # a nonlinear node sits this far to the right of its neuron
+NONLINEAR_OFFSET = 0.7  # a nonlinear node sits this far to the right of its neuron
 OUTPUT_OFFSET = 1.0  # an output node sits this far to the right of its nonlinear node
 NODE_STYLE = {  # kind: (marker, face colour, legend label)
     "input": ("o", "0.85", "input node"),
@@ -213,7 +213,7 @@ def _annotate(ax: Axes, kinds: dict[str, list], position: dict, values: bool, er
                 ax.text(
                     x + shift,
                     y - 0.3,
-                    f"δ={error:.3g}",
+                    f"δ={error + 0.0:.3g}",  # + 0.0 shows -0.0 (an error times a slope of 0) as 0
                     ha=align,
                     va="top",
                     fontsize=7,
@@ -274,7 +274,8 @@ def draw_network(
     layers = walk_layers(net)
     rows = max(len(net.input_nodes), *map(len, layers))
     made_figure = ax is None
-    fig, ax = _figure_and_axes(ax, (2.0 + 1.6 * len(layers), min(6.0, 1.0 + 0.75 * rows)))
+    room = 1.3 if values or errors else 1.0  # numbers beside the nodes need more space
+    fig, ax = _figure_and_axes(ax, (room * (2.0 + 1.6 * len(layers)), min(7.0, room * (1.0 + 0.75 * rows))))
     position = _layout(net, layers)
     kinds = {
         "input": net.input_nodes,
