@@ -455,6 +455,18 @@ def plot_gradient_check(
     return fig
 
 
+def _until_outside(
+    path: Sequence[tuple[float, float]], w_limits: tuple[float, float], b_limits: tuple[float, float]
+) -> list[tuple[float, float]]:
+    """The points of ``path`` up to and including the first one outside the limits."""
+    kept = []
+    for w, b in path:
+        kept.append((w, b))
+        if not (w_limits[0] <= w <= w_limits[1] and b_limits[0] <= b <= b_limits[1]):
+            break
+    return kept
+
+
 def plot_loss_surface(
     w_values: Sequence[float],
     b_values: Sequence[float],
@@ -471,7 +483,7 @@ def plot_loss_surface(
     ``losses[i][j]`` is the loss at w = w_values[j], b = b_values[i]. The contour levels
     are spaced geometrically, so the valley floor is as visible as its steep walls.
     ``paths`` maps a label to the (w, b) visited after each step; a path that leaves the
-    grid is cut off at its edge.
+    grid is drawn up to its first point outside, where the axes cut it off.
     """
     grid = np.asarray(losses, dtype=float)
     if grid.shape != (len(b_values), len(w_values)):
@@ -484,7 +496,7 @@ def plot_loss_surface(
     contour_levels = np.geomspace(max(low, high * 1e-4, 1e-12), high, levels) if high > 0 else levels
     ax.contour(w_values, b_values, grid, levels=contour_levels, cmap="viridis", linewidths=0.8)
     for label, path in (paths or {}).items():
-        ws, bs = zip(*path)
+        ws, bs = zip(*_until_outside(path, (min(w_values), max(w_values)), (min(b_values), max(b_values))))
         ax.plot(ws, bs, marker="o", markersize=3, linewidth=1, label=label)
     ax.set_xlim(min(w_values), max(w_values))
     ax.set_ylim(min(b_values), max(b_values))

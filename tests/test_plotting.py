@@ -211,10 +211,10 @@ def test_gradient_check_plot():
 def test_loss_surface_contours_and_paths():
     ws, bs = np.linspace(-1, 3, 9), np.linspace(-2, 2, 5)
     losses = [[(w - 1) ** 2 + b**2 for w in ws] for b in bs]
-    path = [(3.0, 2.0), (2.0, 1.0), (1.2, 0.1), (5.0, 5.0)]
+    path = [(3.0, 2.0), (2.0, 1.0), (1.2, 0.1), (5.0, 5.0), (-9.0, 0.0), (0.0, 0.0)]
     ax = one_axes(plot_loss_surface(ws, bs, losses, {"rate 0.5": path}))
     (line,) = ax.get_lines()
-    assert list(line.get_xdata()) == [3.0, 2.0, 1.2, 5.0]
+    assert list(line.get_xdata()) == [3.0, 2.0, 1.2, 5.0]  # up to the first point outside the grid
     assert ax.get_xlim() == (-1.0, 3.0) and ax.get_ylim() == (-2.0, 2.0)  # the path is cut at the edge
     (contours,) = [c for c in ax.collections if hasattr(c, "levels")]
     assert contours.levels[-1] == pytest.approx(np.max(losses)) and len(contours.levels) == 15
