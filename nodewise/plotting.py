@@ -476,7 +476,7 @@ def plot_loss_surface(
     *,
     xlabel: str = "weight w",
     ylabel: str = "bias b",
-    levels: int = 15,
+    levels: int = 12,
 ) -> Figure:
     """Contours of a loss over two parameters, with the paths that gradient descent took.
 

@@ -217,7 +217,7 @@ def test_loss_surface_contours_and_paths():
     assert list(line.get_xdata()) == [3.0, 2.0, 1.2, 5.0]  # up to the first point outside the grid
     assert ax.get_xlim() == (-1.0, 3.0) and ax.get_ylim() == (-2.0, 2.0)  # the path is cut at the edge
     (contours,) = [c for c in ax.collections if hasattr(c, "levels")]
-    assert contours.levels[-1] == pytest.approx(np.max(losses)) and len(contours.levels) == 15
+    assert contours.levels[-1] == pytest.approx(np.max(losses)) and len(contours.levels) == 12
     assert ax.get_xlabel() == "weight w" and ax.get_ylabel() == "bias b"
     with pytest.raises(ValueError, match="losses has shape"):
         plot_loss_surface(ws, bs, [row[:-1] for row in losses])
