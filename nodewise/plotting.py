@@ -175,16 +175,8 @@ def _draw_nodes(ax: Axes, kinds: dict[str, list], position: dict, errors: bool, 
             ax.scatter(xs, ys, color=face, **style)
         for node, x, y in zip(nodes, xs, ys):
             label = _node_label(node)
-            ax.text(
-                x,
-                y,
-                label,
-                ha="center",
-                va="center",
-                fontsize=7 if len(label) < 5 else 5.5,
-                zorder=3,
-                gid="label",
-            )
+            font_size = 7 if len(label) < 5 else 5.5  # "soft max" needs smaller letters
+            ax.text(x, y, label, ha="center", va="center", fontsize=font_size, zorder=3, gid="label")
 
 
 def _annotate(ax: Axes, kinds: dict[str, list], position: dict, values: bool, errors: bool) -> None:
@@ -195,46 +187,26 @@ def _annotate(ax: Axes, kinds: dict[str, list], position: dict, values: bool, er
     for kind, nodes in kinds.items():
         align = {"neuron": "right", "nonlinear": "left"}.get(kind, "center")
         shift = {"right": 0.15, "left": -0.15, "center": 0.0}[align]
+        style = {"ha": align, "fontsize": 7}
         for node in nodes:
             x, y = position[id(node)]
             if values:
                 prefix = "z=" if kind == "neuron" else ""
                 ax.text(
-                    x + shift,
-                    y + 0.3,
-                    f"{prefix}{_node_value(node):.3g}",
-                    ha=align,
-                    va="bottom",
-                    fontsize=7,
-                    gid="value",
+                    x + shift, y + 0.3, f"{prefix}{_node_value(node):.3g}", va="bottom", gid="value", **style
                 )
             error = _node_error(node) if errors else None
-            if error is not None:
+            if error is not None:  # + 0.0 below shows -0.0 (an error times a slope of 0) as 0
                 ax.text(
-                    x + shift,
-                    y - 0.3,
-                    f"δ={error + 0.0:.3g}",  # + 0.0 shows -0.0 (an error times a slope of 0) as 0
-                    ha=align,
-                    va="top",
-                    fontsize=7,
-                    color="0.25",
-                    gid="error",
+                    x + shift, y - 0.3, f"δ={error + 0.0:.3g}", va="top", color="0.25", gid="error", **style
                 )
 
 
 def _legend(ax: Axes, weights: bool) -> None:
     """Proxies for the five kinds of component (and the two weight colours)."""
+    node_style = {"color": "none", "markeredgecolor": "black", "markersize": 9}
     handles = [
-        Line2D(
-            [],
-            [],
-            marker=marker,
-            color="none",
-            markerfacecolor=face,
-            markeredgecolor="black",
-            markersize=9,
-            label=label,
-        )
+        Line2D([], [], marker=marker, markerfacecolor=face, label=label, **node_style)
         for marker, face, label in NODE_STYLE.values()
     ]
     if weights:
@@ -270,7 +242,10 @@ def draw_network(
     blue positive).
     """
     if not isinstance(net, Network):
-        raise TypeError(f"draw_network needs a nodewise Network, got {type(net).__name__}")
+        raise TypeError(
+            f"draw_network needs a nodewise Network, got {type(net).__name__}; "
+            "build one with Network([3, 3, 3])"
+        )
     layers = walk_layers(net)
     rows = max(len(net.input_nodes), *map(len, layers))
     made_figure = ax is None

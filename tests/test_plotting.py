@@ -72,6 +72,8 @@ def test_diagram_places_nodes_from_the_graph():
         kind: len(by_gid(ax, kind)[0].get_offsets()) for kind in ("input", "neuron", "nonlinear", "output")
     }
     assert counts == {"input": 2, "neuron": 5, "nonlinear": 5, "output": 1}
+    sizes = {kind: tuple(by_gid(ax, kind)[0].get_sizes()) for kind in counts}
+    assert len(set(sizes.values())) == 1 and sizes["input"][0] > 100  # every kind of node drawn alike
     neuron_x = sorted(set(by_gid(ax, "neuron")[0].get_offsets()[:, 0]))
     assert neuron_x == [LAYER_SPACING, 2 * LAYER_SPACING]
     assert {line.get_linewidth() for line in by_gid(ax, "connection")} == {1.0}  # weights off: all alike
