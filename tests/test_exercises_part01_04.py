@@ -51,6 +51,8 @@ def test_weight_between_check():
     assert part01.check_weight_between(unfinished).status == NOT_ATTEMPTED
     assert_hint(part01.check_weight_between(lambda source, target: source.outgoing[0].weight), "outgoing")
     assert_hint(part01.check_weight_between(lambda source, target: target.incoming[0].weight), "outgoing")
+    as_list = part01.check_weight_between(lambda s, t: [c.weight for c in s.outgoing if c.target is t])
+    assert_hint(as_list, "not a list")
     raised = part01.check_weight_between(lambda source, target: source.missing)
     assert_hint(raised, "AttributeError")
 

@@ -106,6 +106,8 @@ def check_weight_between(function: Callable[[InputNode | NonlinearNode, Neuron],
                 result, feedback = call(function, source, target)
                 if feedback:
                     return feedback
+                if isinstance(result, list | tuple):
+                    return incorrect("return the weight itself, one number, not a list of them")
                 if result != weights[j][i]:
                     return incorrect(
                         f"from {source!r} to {target!r} you returned {result!r}, but the weight is "
