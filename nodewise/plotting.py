@@ -1,0 +1,482 @@
+"""Every picture the tutorial draws, each drawn from the library's real objects.
+
+Sections:
+
+* network diagrams: :func:`draw_network`, walked from the object graph;
+* activation functions: :func:`plot_activation`, :func:`plot_activations`;
+* the function a network computes: :func:`plot_network_function`;
+* learning: :func:`plot_curves`, :func:`plot_loss_curves`, :func:`plot_gradient_check`,
+  :func:`plot_loss_surface`.
+
+Every function returns its matplotlib Figure. Pass ``ax`` to draw on axes you made
+yourself (to put pictures side by side); without it, a new figure is made. In a notebook,
+assign the result (``fig = draw_network(net)``) so the picture is shown once.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.colors import LinearSegmentedColormap, Normalize
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from nodewise.activations import ACTIVATIONS, Activation
+from nodewise.network import Network
+from nodewise.nodes import InputNode, Neuron, NonlinearNode, OutputNode, SoftmaxNode
+
+POSITIVE = "tab:blue"
+"""The colour of a positive weight (and, in colour maps, of positive numbers)."""
+NEGATIVE = "tab:red"
+"""The colour of a negative weight (and, in colour maps, of negative numbers)."""
+SIGNED_COLOURS = LinearSegmentedColormap.from_list("signed", [NEGATIVE, "white", POSITIVE])
+"""A colour map from red (negative) through white (zero) to blue (positive), as the weights."""
+
+
+def _figure_and_axes(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Figure, Axes]:
+    """The axes to draw on: ``ax`` if given, else the axes of a new figure of ``figsize``."""
+    if ax is None:
+        fig, ax = plt.subplots(figsize=figsize)
+        return fig, ax
+    if not isinstance(ax, Axes):
+        raise TypeError(
+            f"ax must be a matplotlib Axes, got {type(ax).__name__}; pass ax=None for a new figure"
+        )
+    return ax.figure, ax
+
+
+# --- network diagrams -------------------------------------------------------------------
+
+LAYER_SPACING = 2.0  # horizontal distance between one layer's neurons and the next
+NONLINEAR_OFFSET = 0.7  # a nonlinear node sits this far to the right of its neuron
+OUTPUT_OFFSET = 1.0  # an output node sits this far to the right of its nonlinear node
+NODE_STYLE = {  # kind: (marker, face colour, legend label)
+    "input": ("o", "0.85", "input node"),
+    "neuron": ("o", "white", "neuron (Σ)"),
+    "nonlinear": ("s", "lightyellow", "nonlinear node (f)"),
+    "output": ("D", "honeydew", "output node"),
+}
+ACTIVATION_LABELS = {"relu": "relu", "tanh": "tanh", "sigmoid": "σ", "identity": "id"}
+
+
+def walk_layers(net: Network) -> list[list[Neuron]]:
+    """The neurons layer by layer, found by walking the graph from the input nodes.
+
+    Follow every outgoing connection of the current senders to the neurons at their far
+    ends; those neurons' nonlinear nodes are the next senders. The walk stops at nodes
+    with no outgoing connections (the output layer). Nothing here reads ``net.shape``.
+    """
+    layers = []
+    senders = net.input_nodes
+    while True:
+        neurons = []
+        for sender in senders:
+            for connection in getattr(sender, "outgoing", []):  # a softmax node has no outgoing list
+                if connection.target not in neurons:
+                    neurons.append(connection.target)
+        if not neurons:
+            return layers
+        layers.append(neurons)
+        senders = [neuron.nonlinear for neuron in neurons]
+
+
+def _rows(count: int) -> list[float]:
+    """Vertical positions for ``count`` nodes, top to bottom, centred on zero."""
+    return [(count - 1) / 2.0 - row for row in range(count)]
+
+
+def _layout(net: Network, layers: list[list[Neuron]]) -> dict[int, tuple[float, float]]:
+    """The position of every node, keyed by id(node)."""
+    position = {id(node): (0.0, y) for node, y in zip(net.input_nodes, _rows(len(net.input_nodes)))}
+    for layer, neurons in enumerate(layers, start=1):
+        x = layer * LAYER_SPACING
+        for neuron, y in zip(neurons, _rows(len(neurons))):
+            position[id(neuron)] = (x, y)
+            position[id(neuron.nonlinear)] = (x + NONLINEAR_OFFSET, y)
+    for node in net.output_nodes:
+        x, y = position[id(node.source)]
+        position[id(node)] = (x + OUTPUT_OFFSET, y)
+    return position
+
+
+def _draw_connections(ax: Axes, layers: list[list[Neuron]], position: dict, weights: bool) -> None:
+    """One line per connection; with ``weights``, colour = sign and width = size of the weight."""
+    connections = [c for neurons in layers for neuron in neurons for c in neuron.incoming]
+    largest = max((abs(c.weight) for c in connections), default=0.0) or 1.0
+    for connection in connections:
+        (x0, y0), (x1, y1) = position[id(connection.source)], position[id(connection.target)]
+        if weights:
+            colour = POSITIVE if connection.weight >= 0.0 else NEGATIVE
+            width = 0.5 + 4.5 * abs(connection.weight) / largest
+        else:
+            colour, width = "0.6", 1.0
+        ax.plot([x0, x1], [y0, y1], color=colour, linewidth=width, zorder=1, gid="connection")
+
+
+def _draw_links(ax: Axes, net: Network, layers: list[list[Neuron]], position: dict) -> None:
+    """The fixed links without weights: neuron to its nonlinear node, nonlinear node to output node."""
+    pairs = [(neuron, neuron.nonlinear) for neurons in layers for neuron in neurons]
+    pairs += [(node.source, node) for node in net.output_nodes]
+    for start, end in pairs:
+        (x0, y0), (x1, y1) = position[id(start)], position[id(end)]
+        ax.plot([x0, x1], [y0, y1], color="black", linewidth=0.8, zorder=1, gid="link")
+
+
+def _node_label(node: object) -> str:
+    """The short label written inside a node."""
+    if isinstance(node, InputNode):
+        return f"x{node.index}"
+    if isinstance(node, Neuron):
+        return "Σ"
+    if isinstance(node, OutputNode):
+        return f"y{node.index}"
+    if isinstance(node, SoftmaxNode):
+        return "soft\nmax"
+    return ACTIVATION_LABELS.get(node.activation.name, node.activation.name)
+
+
+def _node_value(node: object) -> float:
+    """What a node holds after a forward pass: z for a neuron, its signal otherwise."""
+    if isinstance(node, Neuron):
+        return node.weighted_sum
+    if isinstance(node, OutputNode):
+        return node.prediction
+    return node.output
+
+
+def _node_error(node: object) -> float | None:
+    """A node's error signal, or None where backward sets none (input nodes, output nonlinearities)."""
+    if isinstance(node, InputNode | SoftmaxNode):
+        return None
+    if isinstance(node, NonlinearNode) and not node.outgoing:
+        return None  # the output node hands y - t straight to the neuron
+    return node.error_signal
+
+
+def _draw_nodes(ax: Axes, kinds: dict[str, list], position: dict, errors: bool, size: float) -> None:
+    """One scatter per kind of node; with ``errors``, faces coloured by error signal (red < 0 < blue)."""
+    errors_seen = [e for nodes in kinds.values() for e in map(_node_error, nodes) if e is not None]
+    largest = max(map(abs, errors_seen), default=0.0) or 1.0
+    for kind, nodes in kinds.items():
+        marker, face, label = NODE_STYLE[kind]
+        xs, ys = zip(*(position[id(node)] for node in nodes))
+        style = {"marker": marker, "s": size, "edgecolors": "black", "zorder": 2, "label": label, "gid": kind}
+        if errors and kind != "input":
+            colours = [math.nan if e is None else e for e in map(_node_error, nodes)]
+            cmap = SIGNED_COLOURS.with_extremes(bad=face)  # "bad" (nan): no error signal at this node
+            norm = Normalize(-largest, largest)
+            ax.scatter(xs, ys, c=colours, cmap=cmap, norm=norm, plotnonfinite=True, **style)
+        else:
+            ax.scatter(xs, ys, color=face, **style)
+        for node, x, y in zip(nodes, xs, ys):
+            label = _node_label(node)
+            font_size = 7 if len(label) < 5 else 5.5  # "soft max" needs smaller letters
+            ax.text(x, y, label, ha="center", va="center", fontsize=font_size, zorder=3, gid="label")
+
+
+def _annotate(ax: Axes, kinds: dict[str, list], position: dict, values: bool, errors: bool) -> None:
+    """Numbers beside the nodes: values above (z for neurons), error signals below (δ).
+
+    A neuron's numbers lean left and its nonlinear node's lean right, so the two never overlap.
+    """
+    for kind, nodes in kinds.items():
+        align = {"neuron": "right", "nonlinear": "left"}.get(kind, "center")
+        shift = {"right": 0.15, "left": -0.15, "center": 0.0}[align]
+        style = {"ha": align, "fontsize": 7}
+        for node in nodes:
+            x, y = position[id(node)]
+            if values:
+                prefix = "z=" if kind == "neuron" else ""
+                ax.text(
+                    x + shift, y + 0.3, f"{prefix}{_node_value(node):.3g}", va="bottom", gid="value", **style
+                )
+            error = _node_error(node) if errors else None
+            if error is not None:  # + 0.0 below shows -0.0 (an error times a slope of 0) as 0
+                ax.text(
+                    x + shift, y - 0.3, f"δ={error + 0.0:.3g}", va="top", color="0.25", gid="error", **style
+                )
+
+
+def _legend(ax: Axes, weights: bool) -> None:
+    """Proxies for the five kinds of component (and the two weight colours)."""
+    node_style = {"color": "none", "markeredgecolor": "black", "markersize": 9}
+    handles = [
+        Line2D([], [], marker=marker, markerfacecolor=face, label=label, **node_style)
+        for marker, face, label in NODE_STYLE.values()
+    ]
+    if weights:
+        handles += [
+            Line2D([], [], color=POSITIVE, linewidth=2, label="connection, weight > 0"),
+            Line2D([], [], color=NEGATIVE, linewidth=2, label="connection, weight < 0"),
+        ]
+    else:
+        handles.append(Line2D([], [], color="0.6", linewidth=1, label="connection"))
+    ax.legend(
+        handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3, fontsize=8, frameon=False
+    )
+
+
+def draw_network(
+    net: Network,
+    ax: Axes | None = None,
+    *,
+    weights: bool = True,
+    values: bool = False,
+    errors: bool = False,
+    legend: bool = True,
+    title: str | None = None,
+) -> Figure:
+    """Draw every node and connection of ``net``, found by walking its object graph.
+
+    Input nodes (x_i) on the left; each neuron (Σ) with its nonlinear node (its activation)
+    just right of it; output nodes (y_k) on the right. With ``weights`` (the default) each
+    connection's colour is the sign of its weight (blue positive, red negative) and its
+    width grows with the size of the weight. ``values`` writes what each node holds after
+    a forward pass above it (z for a neuron, the signal otherwise); ``errors`` writes each
+    error signal δ below its node and colours the node by it (red negative, white zero,
+    blue positive).
+    """
+    if not isinstance(net, Network):
+        raise TypeError(
+            f"draw_network needs a nodewise Network, got {type(net).__name__}; "
+            "build one with Network([3, 3, 3])"
+        )
+    layers = walk_layers(net)
+    rows = max(len(net.input_nodes), *map(len, layers))
+    made_figure = ax is None
+    room = 1.3 if values or errors else 1.0  # numbers beside the nodes need more space
+    fig, ax = _figure_and_axes(ax, (room * (2.0 + 1.6 * len(layers)), min(7.0, room * (1.0 + 0.75 * rows))))
+    position = _layout(net, layers)
+    kinds = {
+        "input": net.input_nodes,
+        "neuron": [neuron for neurons in layers for neuron in neurons],
+        "nonlinear": [neuron.nonlinear for neurons in layers for neuron in neurons],
+        "output": net.output_nodes,
+    }
+    _draw_connections(ax, layers, position, weights)
+    _draw_links(ax, net, layers, position)
+    _draw_nodes(ax, kinds, position, errors, size=min(520.0, 3000.0 / rows))
+    _annotate(ax, kinds, position, values, errors)
+    ax.set_xlim(-0.5, len(layers) * LAYER_SPACING + NONLINEAR_OFFSET + OUTPUT_OFFSET + 0.5)
+    ax.set_ylim(-rows / 2.0, rows / 2.0)
+    ax.axis("off")
+    if legend:
+        _legend(ax, weights)
+    ax.set_title(
+        title if title is not None else f"Network({net.shape}): {net.activation} hidden, {net.output} output"
+    )
+    if made_figure:
+        fig.tight_layout()  # makes room for the legend below the axes
+    return fig
+
+
+# --- activation functions -----------------------------------------------------------------
+
+
+def _activation(activation: str | Activation) -> Activation:
+    """An Activation from its name (relu, tanh, sigmoid, identity) or itself."""
+    if isinstance(activation, Activation):
+        return activation
+    if activation not in ACTIVATIONS:
+        raise ValueError(
+            f"unknown activation {activation!r}: expected one of {', '.join(ACTIVATIONS)} "
+            "or an Activation from nodewise.activations"
+        )
+    return ACTIVATIONS[activation]
+
+
+def plot_activation(
+    activation: str | Activation,
+    ax: Axes | None = None,
+    z_range: tuple[float, float] = (-4.0, 4.0),
+    points: int = 401,
+) -> Figure:
+    """Plot f(z) (solid) and its derivative f'(z) (dashed), computed by the library's functions."""
+    activation = _activation(activation)
+    low, high = z_range
+    if not low < high:
+        raise ValueError(f"z_range {z_range} must be (low, high) with low < high, e.g. (-4, 4)")
+    fig, ax = _figure_and_axes(ax, (4.0, 3.0))
+    z = np.linspace(low, high, points)
+    ax.axhline(0.0, color="0.8", linewidth=0.8, gid="axis")
+    ax.axvline(0.0, color="0.8", linewidth=0.8, gid="axis")
+    ax.plot(z, [activation.function(v) for v in z], label=f"{activation.name}(z)")
+    ax.plot(z, [activation.derivative(v) for v in z], linestyle="--", label=f"{activation.name}'(z)")
+    ax.set_xlabel("weighted sum z")
+    ax.set_ylabel("value")
+    ax.set_title(activation.name)
+    ax.legend(fontsize=8)
+    return fig
+
+
+def plot_activations(
+    activations: Sequence[str | Activation] = ("relu", "tanh", "sigmoid"),
+    z_range: tuple[float, float] = (-4.0, 4.0),
+) -> Figure:
+    """The activations side by side, each with its derivative (see :func:`plot_activation`)."""
+    if isinstance(activations, str) or not activations:
+        raise ValueError(
+            f"activations must be a non-empty list of names such as ['relu', 'tanh'], got {activations!r}"
+        )
+    fig, axes = plt.subplots(1, len(activations), figsize=(3.3 * len(activations), 3.0), squeeze=False)
+    for activation, ax in zip(activations, axes[0]):
+        plot_activation(activation, ax=ax, z_range=z_range)
+    fig.tight_layout()
+    return fig
+
+
+# --- the function a network computes ---------------------------------------------------
+
+
+def plot_network_function(
+    networks: Mapping[str, Network],
+    ax: Axes | None = None,
+    x_range: tuple[float, float] = (-3.0, 3.0),
+    points: int = 201,
+    output: int = 0,
+) -> Figure:
+    """Plot output ``output`` of each one-input network as its input x sweeps ``x_range``.
+
+    ``networks`` maps a legend label to a network with a single input node. Each curve
+    is the network's own forward pass, one x at a time.
+    """
+    for label, net in networks.items():
+        if not isinstance(net, Network) or net.shape[0] != 1 or not 0 <= output < net.shape[-1]:
+            raise ValueError(
+                f"network {label!r} must be a Network with 1 input and an output #{output}; "
+                "plot_network_function draws y(x) for one input x"
+            )
+    fig, ax = _figure_and_axes(ax, (5.0, 3.5))
+    x = np.linspace(x_range[0], x_range[1], points)
+    for label, net in networks.items():
+        ax.plot(x, [net.forward([float(v)])[output] for v in x], label=label)
+    ax.set_xlabel("input x")
+    ax.set_ylabel(f"network output y{output}")
+    ax.legend(fontsize=8)
+    return fig
+
+
+# --- learning ------------------------------------------------------------------------------
+
+
+def plot_curves(
+    x: Sequence[float],
+    curves: Mapping[str, Sequence[float]],
+    ax: Axes | None = None,
+    *,
+    xlabel: str,
+    ylabel: str,
+    title: str | None = None,
+    log: bool = False,
+) -> Figure:
+    """One line per entry of ``curves`` (label -> y values), all against the same ``x``.
+
+    Non-finite values (a run that diverged) are left out of the line, not drawn as spikes.
+    With ``log`` the y axis is logarithmic, which shows slow and fast decay alike.
+    """
+    if not curves:
+        raise ValueError("curves is empty: pass a dict such as {'rate 0.1': [loss after each step]}")
+    fig, ax = _figure_and_axes(ax, (5.0, 3.5))
+    for label, ys in curves.items():
+        if isinstance(ys, str) or not isinstance(ys, Sequence) or len(ys) > len(x):
+            raise ValueError(f"curve {label!r} must be a list of at most {len(x)} numbers, one per x")
+        values = [v if isinstance(v, numbers.Real) and math.isfinite(v) else math.nan for v in ys]
+        ax.plot(x[: len(values)], values, label=str(label))
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if log:
+        ax.set_yscale("log")
+    if title:
+        ax.set_title(title)
+    ax.legend(fontsize=8)
+    return fig
+
+
+def plot_loss_curves(
+    curves: Mapping[str, Sequence[float]],
+    ax: Axes | None = None,
+    *,
+    title: str | None = None,
+    log: bool = False,
+) -> Figure:
+    """The loss after each step, one line per run (label -> losses); see :func:`plot_curves`."""
+    steps = range(max((len(losses) for losses in curves.values()), default=0))
+    return plot_curves(steps, curves, ax, xlabel="step", ylabel="loss", title=title, log=log)
+
+
+def plot_gradient_check(
+    backprop: Sequence[float],
+    numerical: Sequence[float],
+    ax: Axes | None = None,
+) -> Figure:
+    """Each parameter's backprop gradient against its finite-difference estimate: on the diagonal if equal."""
+    if len(backprop) != len(numerical) or not backprop:
+        raise ValueError(
+            f"backprop has {len(backprop)} gradients and numerical {len(numerical)}: pass one of each per "
+            "parameter, in the same order"
+        )
+    fig, ax = _figure_and_axes(ax, (4.0, 4.0))
+    low, high = min(*backprop, *numerical), max(*backprop, *numerical)
+    ax.plot([low, high], [low, high], color="0.7", linewidth=1, label="equal", gid="diagonal")
+    ax.scatter(backprop, numerical, s=18, label="one parameter")
+    ax.set_xlabel("gradient from backpropagation")
+    ax.set_ylabel("gradient from finite differences")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def _until_outside(
+    path: Sequence[tuple[float, float]], w_limits: tuple[float, float], b_limits: tuple[float, float]
+) -> list[tuple[float, float]]:
+    """The points of ``path`` up to and including the first one outside the limits."""
+    kept = []
+    for w, b in path:
+        kept.append((w, b))
+        if not (w_limits[0] <= w <= w_limits[1] and b_limits[0] <= b <= b_limits[1]):
+            break
+    return kept
+
+
+def plot_loss_surface(
+    w_values: Sequence[float],
+    b_values: Sequence[float],
+    losses: Sequence[Sequence[float]],
+    paths: Mapping[str, Sequence[tuple[float, float]]] | None = None,
+    ax: Axes | None = None,
+    *,
+    xlabel: str = "weight w",
+    ylabel: str = "bias b",
+    levels: int = 12,
+) -> Figure:
+    """Contours of a loss over two parameters, with the paths that gradient descent took.
+
+    ``losses[i][j]`` is the loss at w = w_values[j], b = b_values[i]. The contour levels
+    are spaced geometrically, so the valley floor is as visible as its steep walls.
+    ``paths`` maps a label to the (w, b) visited after each step; a path that leaves the
+    grid is drawn up to its first point outside, where the axes cut it off.
+    """
+    grid = np.asarray(losses, dtype=float)
+    if grid.shape != (len(b_values), len(w_values)):
+        raise ValueError(
+            f"losses has shape {grid.shape} but needs (len(b_values), len(w_values)) = "
+            f"({len(b_values)}, {len(w_values)}): losses[i][j] is the loss at w_values[j], b_values[i]"
+        )
+    fig, ax = _figure_and_axes(ax, (5.0, 4.0))
+    low, high = grid.min(), grid.max()
+    contour_levels = np.geomspace(max(low, high * 1e-4, 1e-12), high, levels) if high > 0 else levels
+    ax.contour(w_values, b_values, grid, levels=contour_levels, cmap="viridis", linewidths=0.8)
+    for label, path in (paths or {}).items():
+        ws, bs = zip(*_until_outside(path, (min(w_values), max(w_values)), (min(b_values), max(b_values))))
+        ax.plot(ws, bs, marker="o", markersize=3, linewidth=1, label=label)
+    ax.set_xlim(min(w_values), max(w_values))
+    ax.set_ylim(min(b_values), max(b_values))
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if paths:
+        ax.legend(fontsize=8)
+    return fig
