@@ -76,7 +76,7 @@ def walk_layers(net: Network) -> list[list[Neuron]]:
     while True:
         neurons = []
         for sender in senders:
-            for connection in getattr(sender, "outgoing", []):  # a softmax node has no outgoing list
+            for connection in sender.outgoing:
                 if connection.target not in neurons:
                     neurons.append(connection.target)
         if not neurons:
