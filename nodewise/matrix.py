@@ -182,21 +182,28 @@ def check_array(values: ArrayLike, shape: tuple[int | None, ...], what: str, dty
             f"{what} holds {array.dtype} values: expected real numbers; convert your data to floats"
         )
     fits = array.ndim == len(shape) and all(size in (None, n) for size, n in zip(shape, array.shape))
-    if not fits or array.size == 0:
+    if not fits:
         raise ValueError(
             f"{what} has shape {array.shape} but the network expects {expected}"
             + (": one row per sample; for a single sample x pass [x]" if None in shape else "")
         )
-    # Fast path: a sum is finite when every value is; only a failing sum needs the search.
-    if array.dtype.kind == "f" and not np.isfinite(array.sum()):
-        bad = np.argwhere(~np.isfinite(array))
-        if len(bad):
-            where = ", ".join(map(str, bad[0]))
-            raise ValueError(
-                f"{what}[{where}] is {array[tuple(bad[0])]}: expected a finite number; "
-                "remove or replace NaN and infinity"
-            )
-    return array.astype(dtype, copy=False)
+    if array.size == 0:
+        raise ValueError(f"{what} is empty: pass at least one sample")
+    # Fast path: the sum is finite when every value is; only a failing sum needs a search
+    # (huge but finite values may overflow the sum, and then the search finds nothing).
+    with np.errstate(over="ignore"):  # overflows become infinities, reported below
+        converted = array.astype(dtype, copy=False)
+        finite = np.isfinite(converted.sum())
+    bad = [] if finite else np.argwhere(~np.isfinite(converted))
+    if len(bad):
+        value = array[tuple(bad[0])]
+        where = ", ".join(map(str, bad[0]))
+        raise ValueError(
+            f"{what}[{where}] is {value}: expected a finite number"
+            + (f" within {dtype} range" if np.isfinite(value) else "")
+            + "; remove or replace NaN and infinity"
+        )
+    return converted
 
 
 def flush_to_zero(values: np.ndarray) -> None:
