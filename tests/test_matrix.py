@@ -346,7 +346,7 @@ def test_huge_but_finite_inputs_are_accepted_when_the_dtype_holds_them():
         ("softmax", [[1.0, 0.0]], r"T has shape \(1, 2\) but the network expects \(2, 2\)"),
         ("softmax", [[1.0, 0.0], [0.5, 0.6]], r"softmax target T\[1\] = \[0.5, 0.6\] must .* sum to 1"),
         ("softmax", [[-1.0, 2.0], [1.0, 0.0]], r"T\[0\].*non-negative"),
-        ("sigmoid", [[0.5, 1.0], [0.5, 1.5]], r"sigmoid targets T\[1\].*between 0 and 1"),
+        ("sigmoid", [[0.5, 1.0], [0.5, 1.5]], r"sigmoid target T\[1\] = \[0.5, 1.5\] must each lie between 0 and 1"),
         ("identity", [[1.0, float("nan")], [0.0, 0.0]], r"T\[0, 1\] is nan"),
         ("identity", [["x", 1.0], [0.0, 0.0]], "real numbers"),
     ],
