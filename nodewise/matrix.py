@@ -2,16 +2,14 @@
 
 The node engine moves one number at a time between small objects. Written for all the
 neurons of a layer and all the samples of a mini-batch together, its rules become a few
-matrix products, which numpy hands to a fast linear-algebra library:
+matrix products, which numpy hands to a fast linear-algebra library. With one sample per
+row, A holds the signals into a layer, Z its weighted sums and E its error signals:
 
-=========  ==========================================  ======================================
-sweep      node rule (one sample, one unit)            matrix form (one row per sample)
-=========  ==========================================  ======================================
-forward    z_j = b_j + sum_i W[j][i] a_i,  a'_j = f(z_j)   Z = A W^T + b,  A' = f(Z)
-backward   e_i = f'(z_i) sum_j W[j][i] e'_j               E = f'(Z) * (E' W)
-gradients  dW[j][i] += e'_j a_i,  db_j += e'_j            dW += E'^T A,  db += column sums of E'
-step       v = momentum v - rate g,  w += v               the same, for whole arrays in place
-=========  ==========================================  ======================================
+    sweep      node rule (one sample)                 matrix form (a whole batch)
+    forward    z_j = b_j + sum_i W[j][i] a_i          Z = A W^T + b, then A_next = f(Z)
+    backward   e_i = f'(z_i) sum_j W[j][i] e_j        E_below = f'(Z_below) * (E W)
+    gradient   dW[j][i] += e_j a_i,  db_j += e_j      dW += E^T A,  db += column sums of E
+    step       v = momentum v - rate g,  w += v       the same rule, for whole arrays in place
 
 ``W`` is stored as (fan_out, fan_in), so ``W[j][i]`` is the weight from unit i below to
 unit j, exactly as in :meth:`nodewise.network.Network.parameters`. The output error is
@@ -224,8 +222,8 @@ FLUSH_EVERY = 16
 
 A flush costs more than the update it follows, while a velocity shrinking by a momentum
 of 0.9 spends some 150 steps among the float32 subnormals before it reaches zero by
-itself: flushing every 16th step keeps almost all of them out, at a sixteenth of the cost. A flushed
-velocity stays exactly zero for as long as its gradient does.
+itself: flushing every 16th step keeps almost all of them out, at a sixteenth of the
+cost. A flushed velocity stays exactly zero for as long as its gradient does.
 """
 
 
@@ -325,7 +323,8 @@ class MatrixNetwork:
 
         one matrix product per layer (b added to each row). The nonlinear nodes then work
         elementwise, A_next = f(Z), and the output layer gives Y. The activations stay in
-        place for backward, which needs them.
+        place for backward, which needs them; so does X, which is kept without a copy
+        (do not change it in place before backward).
         """
         inputs = check_array(X, (None, self.shape[0]), "X", self.dtype)
         samples = len(inputs)
@@ -455,21 +454,24 @@ class MatrixNetwork:
         checked before anything is written, so a bad argument changes nothing.
         """
         layers = len(self.weights)
-        if not isinstance(parameters, Sequence) or len(parameters) != layers:
+        pairs = isinstance(parameters, Sequence) and len(parameters) == layers
+        if not pairs or not all(isinstance(pair, Sequence) and len(pair) == 2 for pair in parameters):
             raise ValueError(
-                f"set_parameters expected {layers} (W, b) pairs for shape {self.shape}; "
-                f"got {type(parameters).__name__} of another length: pass a list like net.parameters()"
+                f"set_parameters expects {layers} (W, b) pairs, one per layer of connections of shape "
+                f"{self.shape}, as net.parameters() returns them"
             )
-        checked = []
-        for layer, (pair, W) in enumerate(zip(parameters, self.weights), start=1):
-            if not isinstance(pair, Sequence) or len(pair) != 2:
-                raise ValueError(f"layer {layer}: expected a (W, b) pair; pass a list like net.parameters()")
-            weights = check_array(pair[0], W.shape, f"layer {layer} W", self.dtype)
-            biases = check_array(pair[1], W.shape[:1], f"layer {layer} b", self.dtype)
-            checked.append((weights, biases))
-        for W, b, (weights, biases) in zip(self.weights, self.biases, checked):
-            W[...] = weights
-            b[...] = biases
+        checked = [
+            (
+                check_array(new_W, W.shape, f"layer {layer} W", self.dtype),
+                check_array(new_b, b.shape, f"layer {layer} b", self.dtype),
+            )
+            for layer, ((new_W, new_b), W, b) in enumerate(
+                zip(parameters, self.weights, self.biases), start=1
+            )
+        ]
+        for W, b, (new_W, new_b) in zip(self.weights, self.biases, checked):
+            W[...] = new_W
+            b[...] = new_b
 
     # --- targets and loss ------------------------------------------------------------------
 
