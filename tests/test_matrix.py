@@ -15,30 +15,29 @@ OUTPUTS = ["identity", "sigmoid", "softmax"]
 SHAPE = [5, 7, 6, 4]
 
 
-def batch(seed, output, samples=9, shape=SHAPE):
+def batch(seed, output, samples=9):
     """A batch (X, T) as nested lists: inputs in [-1, 1] and valid targets for the output kind."""
     rng = random.Random(seed)
-    X = [[rng.uniform(-1.0, 1.0) for _ in range(shape[0])] for _ in range(samples)]
-    T = [random_target(rng, output, shape[-1]) for _ in range(samples)]
+    X = [[rng.uniform(-1.0, 1.0) for _ in range(SHAPE[0])] for _ in range(samples)]
+    T = [random_target(rng, output, SHAPE[-1]) for _ in range(samples)]
     return X, T
-
-
-def node_gradient_sum(parameters, activation, output, X, T):
-    """Each sample's gradients from a fresh node network, added up by hand."""
-    total = None
-    for x, t in zip(X, T):
-        net = Network(SHAPE, activation, output)
-        net.set_parameters(parameters)
-        net.forward(x)
-        net.backward(t)
-        single = np.concatenate([np.ravel(part) for pair in net.gradients() for part in pair])
-        total = single if total is None else total + single
-    return total
 
 
 def flat(parameters_or_gradients):
     """[(W, b), ...] as one vector."""
     return np.concatenate([np.ravel(part) for pair in parameters_or_gradients for part in pair])
+
+
+def node_gradient_sum(parameters, activation, output, X, T):
+    """Each sample's gradients from a fresh node network, added up by hand."""
+    total = 0.0
+    for x, t in zip(X, T):
+        net = Network(SHAPE, activation, output)
+        net.set_parameters(parameters)
+        net.forward(x)
+        net.backward(t)
+        total = total + flat(net.gradients())
+    return total
 
 
 def twins(activation, output, seed=3, dtype=np.float64):
