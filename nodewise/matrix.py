@@ -24,13 +24,13 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
-from nodewise.losses import OUTPUTS
 from nodewise.network import (
     Network,
     Parameters,
-    _check_number,
     check_learning_rate,
+    check_output,
     check_shape,
+    check_step_settings,
     get_activation,
     initial_weight,
 )
@@ -131,27 +131,6 @@ BATCH_LOSSES: dict[str, Callable[[np.ndarray, np.ndarray], float]] = {
 
 
 # --- checks ----------------------------------------------------------------------------------
-
-
-def check_output(output: object) -> str:
-    """An output kind is one of identity, sigmoid, softmax (each paired with its loss)."""
-    if output not in OUTPUTS:
-        raise ValueError(
-            f"unknown output {output!r}: expected one of {', '.join(OUTPUTS)} "
-            "(softmax for classes, sigmoid for yes/no labels, identity for regression)"
-        )
-    return output
-
-
-def check_step_settings(momentum: object, weight_decay: object) -> tuple[float, float]:
-    """Momentum must lie in [0, 1) and weight decay must not be negative."""
-    momentum = _check_number(momentum, "momentum")
-    weight_decay = _check_number(weight_decay, "weight_decay")
-    if not 0.0 <= momentum < 1.0:
-        raise ValueError(f"momentum is {momentum}: expected a number in [0, 1), such as 0.9")
-    if weight_decay < 0.0:
-        raise ValueError(f"weight_decay is {weight_decay}: expected 0 or a small positive number")
-    return momentum, weight_decay
 
 
 def check_dtype(dtype: object) -> np.dtype:

@@ -63,6 +63,27 @@ def check_learning_rate(learning_rate: object) -> float:
     return rate
 
 
+def check_output(output: object) -> str:
+    """An output kind is one of identity, sigmoid, softmax (each paired with its loss)."""
+    if output not in OUTPUTS:
+        raise ValueError(
+            f"unknown output {output!r}: expected one of {', '.join(OUTPUTS)} "
+            "(softmax for classes, sigmoid for yes/no labels, identity for regression)"
+        )
+    return output
+
+
+def check_step_settings(momentum: object, weight_decay: object) -> tuple[float, float]:
+    """Momentum must lie in [0, 1) and weight decay must not be negative."""
+    momentum = _check_number(momentum, "momentum")
+    weight_decay = _check_number(weight_decay, "weight_decay")
+    if not 0.0 <= momentum < 1.0:
+        raise ValueError(f"momentum is {momentum}: expected a number in [0, 1), such as 0.9")
+    if weight_decay < 0.0:
+        raise ValueError(f"weight_decay is {weight_decay}: expected 0 or a small positive number")
+    return momentum, weight_decay
+
+
 def check_shape(shape: object) -> list[int]:
     """A shape is a sequence of at least two positive integer widths."""
     if isinstance(shape, str | bytes) or not isinstance(shape, Sequence):
@@ -116,13 +137,8 @@ class Network:
     ) -> None:
         self.shape = check_shape(shape)
         hidden = get_activation(activation)
-        if output not in OUTPUTS:
-            raise ValueError(
-                f"unknown output {output!r}: expected one of {', '.join(OUTPUTS)} "
-                "(softmax for classes, sigmoid for yes/no labels, identity for regression)"
-            )
         self.activation = activation
-        self.output = output
+        self.output = check_output(output)
         self.seed = seed
         rng = random.Random(seed)
 
@@ -224,12 +240,7 @@ class Network:
         gradient of the L2 penalty weight_decay/2 * w^2). The accumulation is then cleared.
         """
         rate = check_learning_rate(learning_rate)
-        momentum = _check_number(momentum, "momentum")
-        weight_decay = _check_number(weight_decay, "weight_decay")
-        if not 0.0 <= momentum < 1.0:
-            raise ValueError(f"momentum is {momentum}: expected a number in [0, 1), such as 0.9")
-        if weight_decay < 0.0:
-            raise ValueError(f"weight_decay is {weight_decay}: expected 0 or a small positive number")
+        momentum, weight_decay = check_step_settings(momentum, weight_decay)
         if self._samples == 0:
             raise ValueError("step() has no gradients to apply: call forward(x) and backward(target) first")
         if self._samples == 1 and self._pending and momentum == 0.0 and weight_decay == 0.0:
