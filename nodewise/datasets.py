@@ -167,7 +167,7 @@ BUILTIN: dict[str, Callable[[int], Dataset]] = {
     "moons": lambda seed: _named("moons", moons(300, noise=0.2, seed=seed), 2),
     "circles": lambda seed: _named("circles", circles(300, noise=0.1, seed=seed), 2),
     "spirals": lambda seed: _named("spirals", spirals(300, noise=0.05, seed=seed), 3),
-    "blobs": lambda seed: _named("blobs", blobs(300, noise=1.5, seed=seed), 3),
+    "blobs": lambda seed: _named("blobs", blobs(300, noise=1.0, seed=seed), 3),
     "curve": lambda seed: _named("curve", curve(200, noise=0.1, seed=seed), None),
 }
 """The built-in data sets by name: each takes a seed (toy sets are generated from it)."""
@@ -226,9 +226,8 @@ def read_table(path: str) -> tuple[list[str] | None, list[tuple[int, list[str]]]
                 "every row needs the same number of columns"
             )
     first = rows[0][1]
-    below = rows[1][1] if len(rows) > 1 else first
-    is_header = any(_number(cell) is None and _number(under) is not None for cell, under in zip(first, below))
-    if is_header or len(rows) == 1:
+    below = rows[1][1] if len(rows) > 1 else ["0"] * width  # a lone row is a header if it holds a word
+    if any(_number(cell) is None and _number(under) is not None for cell, under in zip(first, below)):
         return first, rows[1:]
     return None, rows
 
