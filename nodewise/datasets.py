@@ -423,7 +423,7 @@ class Standardizer:
         means = [sum(column) / n for column in zip(*inputs)]
         scales = []
         for column, mean in zip(zip(*inputs), means):
-            deviation = math.sqrt(sum((x - mean) ** 2 for x in column) / n)
+            deviation = math.sqrt(sum((x - mean) * (x - mean) for x in column) / n)
             scales.append(deviation if deviation > 1e-12 * max(1.0, abs(mean)) else 1.0)
         return cls(means, scales)
 

@@ -51,7 +51,7 @@ def _sum_of_squares(targets: Sequence, predictions: Sequence) -> tuple[float, in
     total, count = 0.0, 0
     for target, prediction in zip(targets, predictions):
         t, y = _as_vector(target), _as_vector(prediction)
-        total += sum((yk - tk) ** 2 for yk, tk in zip(y, t, strict=True))
+        total += sum((yk - tk) * (yk - tk) for yk, tk in zip(y, t, strict=True))
         count += len(t)
     return total, count
 
