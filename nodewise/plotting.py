@@ -6,11 +6,13 @@ Each function returns its matplotlib Figure. Pass ``ax`` to draw on axes of your
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 from nodewise.training import History
 
@@ -22,7 +24,7 @@ CURVES = {"loss": ("train_loss", "validation_loss"), "accuracy": ("train_accurac
 def _training_axes(ax: Axes | None) -> tuple[Figure, Axes]:
     """The given axes and their figure, or a new modest-sized figure with one axes."""
     if ax is None:
-        figure, ax = plt.subplots(figsize=(6, 3.5))
+        figure, ax = plt.subplots(figsize=(5, 3))
         return figure, ax
     return ax.figure, ax
 
@@ -38,6 +40,14 @@ def _curve(history: History, metric: str, validation: bool) -> list[float]:
             f"this history has no {kind}{metric}{reason}: plot the loss, or train with validation data"
         )
     return values
+
+
+def _log_tick_label(value: float, _position: int) -> str:
+    """Plain numbers on a log axis (0.2 rather than 2 x 10^-1), only at 1, 2, 3 and 5 times a power of 10."""
+    if value <= 0:
+        return ""
+    mantissa = value / 10 ** math.floor(math.log10(value))
+    return f"{value:g}" if round(mantissa, 6) in (1, 2, 3, 5) else ""
 
 
 def plot_history(history: History, metric: str = "loss", ax: Axes | None = None) -> Figure:
@@ -74,7 +84,9 @@ def plot_histories(
     ax.set_ylabel(f"{'validation' if validation else 'training'} {metric}")
     if log:
         ax.set_yscale("log")
-    ax.legend()
+        ax.yaxis.set_major_formatter(FuncFormatter(_log_tick_label))
+        ax.yaxis.set_minor_formatter(FuncFormatter(_log_tick_label))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))  # beside the curves, never over them
     return figure
 
 

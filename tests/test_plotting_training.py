@@ -57,6 +57,8 @@ def test_plot_histories_one_labelled_curve_per_run():
     assert [list(line.get_ydata()) for line in lines] == [[1.1, 0.7, 0.8], [3.0, 2.5]]
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["rate 0.1", "rate 1"]
     assert ax.get_yscale() == "log" and ax.get_ylabel() == "validation loss"
+    labels = [ax.yaxis.get_minor_formatter()(value, 0) for value in (0.2, 0.3, 0.4, 0.5, 2.0, 7.0)]
+    assert labels == ["0.2", "0.3", "", "0.5", "2", ""] and ax.yaxis.get_major_formatter()(1.0, 0) == "1"
     with pytest.raises(ValueError, match="no validation loss"):
         plot_histories({"none": history(validation=False)}, validation=True)
 
