@@ -61,24 +61,25 @@ def curve(samples: int = 100, noise: float = 0.1, seed: int = 0) -> tuple[Inputs
     return inputs, targets
 
 
-def moons(samples: int = 200, noise: float = 0.1, seed: int = 0) -> tuple[Inputs, list[int]]:
-    """Two interleaving half circles, one per class (scikit-learn's make_moons)."""
-    from sklearn.datasets import make_moons
+def _from_sklearn(generator: str, samples: int, seed: int, **options: float) -> tuple[Inputs, list[int]]:
+    """Points and labels from one of scikit-learn's generators, as plain lists."""
+    import sklearn.datasets
 
     _check_samples(samples)
-    points, labels = make_moons(n_samples=samples, noise=noise, random_state=seed)
+    points, labels = getattr(sklearn.datasets, generator)(n_samples=samples, random_state=seed, **options)
     return points.tolist(), labels.tolist()
+
+
+def moons(samples: int = 200, noise: float = 0.1, seed: int = 0) -> tuple[Inputs, list[int]]:
+    """Two interleaving half circles, one per class (scikit-learn's make_moons)."""
+    return _from_sklearn("make_moons", samples, seed, noise=noise)
 
 
 def circles(
     samples: int = 200, noise: float = 0.1, seed: int = 0, factor: float = 0.5
 ) -> tuple[Inputs, list[int]]:
     """A ring (class 0) around a smaller ring ``factor`` times its size (class 1) (make_circles)."""
-    from sklearn.datasets import make_circles
-
-    _check_samples(samples)
-    points, labels = make_circles(n_samples=samples, noise=noise, factor=factor, random_state=seed)
-    return points.tolist(), labels.tolist()
+    return _from_sklearn("make_circles", samples, seed, noise=noise, factor=factor)
 
 
 def spirals(
@@ -111,11 +112,7 @@ def blobs(
     samples: int = 200, noise: float = 1.0, seed: int = 0, classes: int = 3
 ) -> tuple[Inputs, list[int]]:
     """Gaussian clouds of standard deviation ``noise`` around random centres, one per class (make_blobs)."""
-    from sklearn.datasets import make_blobs
-
-    _check_samples(samples)
-    points, labels = make_blobs(n_samples=samples, centers=classes, cluster_std=noise, random_state=seed)
-    return points.tolist(), labels.tolist()
+    return _from_sklearn("make_blobs", samples, seed, centers=classes, cluster_std=noise)
 
 
 def digits() -> tuple[Inputs, list[int]]:

@@ -100,12 +100,6 @@ def evaluate(
 ) -> tuple[float, float | None]:
     """(mean loss, accuracy) of the network on this data; accuracy is None for regression."""
     outputs = predict(net, inputs)
-    return _measure(net, targets, outputs)
-
-
-def _measure(
-    net: Network, targets: Sequence[Sequence[float]], outputs: Sequence[Sequence[float]]
-) -> tuple[float, float | None]:
     loss = metrics.loss(net.output, targets, outputs)
     if not is_classifier(net.output, net.shape[-1]):
         return loss, None
@@ -244,10 +238,10 @@ def train(
                 loss, accuracy = run_epoch(
                     net, inputs, targets, order, batch_size, rate, momentum, weight_decay, samples_bar
                 )
-            history.seconds.append(time.perf_counter() - start)
+            seconds = time.perf_counter() - start
             if not (math.isfinite(loss) and _all_finite(net.parameters())):
                 _diverged(net, last_finite, epoch, rate, history)
-            _record(history, net, loss, accuracy, validation)
+            _record(history, net, loss, accuracy, seconds, validation)
             bar.set_postfix(_summary(history), refresh=False)
     return history
 
@@ -291,9 +285,11 @@ def _record(
     net: Network,
     loss: float,
     accuracy: float | None,
+    seconds: float,
     validation: tuple[list[list[float]], list[list[float]]] | None,
 ) -> None:
     """Append one epoch's numbers, measuring the network on the validation data."""
+    history.seconds.append(seconds)
     history.train_loss.append(loss)
     if accuracy is not None:
         history.train_accuracy.append(accuracy)

@@ -192,6 +192,7 @@ def test_divergence_stops_with_a_clear_error_and_the_last_finite_parameters():
         train(net, inputs, targets, epochs=200, **settings)
     completed = caught.value.history.epochs
     assert completed > 1 and f"diverged in epoch {completed + 1}:" in str(caught.value)
+    assert len(caught.value.history.seconds) == completed
     assert all(math.isfinite(v) for v in flat(net.parameters()))
     # replaying the completed epochs gives exactly the parameters the network kept
     replay, _, _ = regression_that_explodes()
