@@ -2,5 +2,6 @@
 
 from nodewise.gradcheck import gradcheck
 from nodewise.network import Network
+from nodewise.training import train
 
-__all__ = ["Network", "gradcheck"]
+__all__ = ["Network", "gradcheck", "train"]

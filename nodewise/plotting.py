@@ -6,7 +6,8 @@ Sections:
 * activation functions: :func:`plot_activation`, :func:`plot_activations`;
 * the function a network computes: :func:`plot_network_function`;
 * learning: :func:`plot_curves`, :func:`plot_loss_curves`, :func:`plot_gradient_check`,
-  :func:`plot_loss_surface`.
+  :func:`plot_loss_surface`;
+* training curves: :func:`plot_history`, :func:`plot_histories`, :func:`plot_confusion_matrix`.
 
 Every function returns its matplotlib Figure. Pass ``ax`` to draw on axes you made
 yourself (to put pictures side by side); without it, a new figure is made. In a notebook,
@@ -25,10 +26,12 @@ from matplotlib.axes import Axes
 from matplotlib.colors import LinearSegmentedColormap, Normalize
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.ticker import FuncFormatter
 
 from nodewise.activations import ACTIVATIONS, Activation
 from nodewise.network import Network
 from nodewise.nodes import InputNode, Neuron, NonlinearNode, OutputNode, SoftmaxNode
+from nodewise.training import History
 
 POSITIVE = "tab:blue"
 """The colour of a positive weight (and, in colour maps, of positive numbers)."""
@@ -480,3 +483,96 @@ def plot_loss_surface(
     if paths:
         ax.legend(fontsize=8)
     return fig
+
+
+# --- training curves ---
+
+CURVES = {"loss": ("train_loss", "validation_loss"), "accuracy": ("train_accuracy", "validation_accuracy")}
+
+
+def _curve(history: History, metric: str, validation: bool) -> list[float]:
+    if metric not in CURVES:
+        raise ValueError(f"metric is {metric!r}: expected 'loss' or 'accuracy'")
+    values = getattr(history, CURVES[metric][validation])
+    if not values:
+        kind = "validation " if validation else ""
+        reason = " (regression records none)" if metric == "accuracy" else ""
+        raise ValueError(
+            f"this history has no {kind}{metric}{reason}: plot the loss, or train with validation data"
+        )
+    return values
+
+
+def _log_tick_label(value: float, _position: int) -> str:
+    """Plain numbers on a log axis (0.2 rather than 2 x 10^-1), only at 1, 2, 3 and 5 times a power of 10."""
+    if value <= 0:
+        return ""
+    mantissa = value / 10 ** math.floor(math.log10(value))
+    return f"{value:g}" if round(mantissa, 6) in (1, 2, 3, 5) else ""
+
+
+def plot_history(history: History, metric: str = "loss", ax: Axes | None = None) -> Figure:
+    """Training (solid) and, if recorded, validation (dashed) ``metric`` per epoch.
+
+    A validation loss that turns upward while the training loss keeps falling is the
+    picture of overfitting: the network starts to learn the training samples' noise.
+    """
+    figure, ax = _figure_and_axes(ax, (5, 3))
+    epochs = range(1, history.epochs + 1)
+    ax.plot(epochs, _curve(history, metric, validation=False), label=f"training {metric}")
+    if getattr(history, CURVES[metric][1]):
+        ax.plot(epochs, _curve(history, metric, validation=True), "--", label=f"validation {metric}")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(metric)
+    ax.legend()
+    return figure
+
+
+def plot_histories(
+    histories: Mapping[str, History],
+    metric: str = "loss",
+    validation: bool = False,
+    log: bool = False,
+    ax: Axes | None = None,
+) -> Figure:
+    """One curve per labelled run, e.g. ``{"rate 0.01": h1, "rate 0.1": h2}``: training
+    (or, with ``validation``, validation) ``metric`` per epoch; ``log`` for a log-scale y axis."""
+    figure, ax = _figure_and_axes(ax, (5, 3))
+    for label, history in histories.items():
+        values = _curve(history, metric, validation)
+        ax.plot(range(1, len(values) + 1), values, label=label)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(f"{'validation' if validation else 'training'} {metric}")
+    if log:
+        ax.set_yscale("log")
+        ax.yaxis.set_major_formatter(FuncFormatter(_log_tick_label))
+        ax.yaxis.set_minor_formatter(FuncFormatter(_log_tick_label))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))  # beside the curves, never over them
+    return figure
+
+
+def plot_confusion_matrix(
+    matrix: Sequence[Sequence[int]], class_names: Sequence[str] | None = None, ax: Axes | None = None
+) -> Figure:
+    """The confusion matrix as a grid of counts: row = true class, column = predicted class.
+
+    The diagonal holds the right answers; every count off it is one kind of mistake.
+    """
+    figure, ax = _figure_and_axes(ax, (5, 3))
+    size = len(matrix)
+    names = list(class_names) if class_names is not None else [str(k) for k in range(size)]
+    if len(names) != size or any(len(row) != size for row in matrix):
+        raise ValueError(
+            f"expected a square matrix with one row and one column per class name ({len(names)})"
+        )
+    largest = max(max(row) for row in matrix)
+    ax.imshow(matrix, cmap="Blues", vmin=0, vmax=max(largest, 1))
+    for i, row in enumerate(matrix):
+        for j, count in enumerate(row):
+            colour = "white" if count > largest / 2 else "black"
+            ax.text(j, i, str(count), ha="center", va="center", color=colour)
+    ax.set_xticks(range(size), names)
+    ax.set_yticks(range(size), names)
+    ax.set_xlabel("predicted class")
+    ax.set_ylabel("true class")
+    return figure
