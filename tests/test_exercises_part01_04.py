@@ -40,10 +40,14 @@ def test_counting_checks():
     assert_hint(part01.check_count_connections(sum), "number of units")
     assert_hint(part01.check_count_connections(math.prod), "neighbouring")
     assert_hint(part01.check_count_connections(lambda shape: shape[0] * shape[1]), "a * b")
+    three_layers = part01.check_count_connections(lambda s: s[0] * s[1] + s[1] * s[-1])
+    assert_hint(three_layers, "right for three layers")
+    assert "number of units" not in three_layers.message  # its 3 for [2, 1] equals the sum by chance
     assert part01.check_count_nodes(part01.count_nodes).status == CORRECT
     assert_hint(part01.check_count_nodes(lambda s: s[0] + sum(s[1:]) + s[-1]), "own nonlinear node")
     assert_hint(part01.check_count_nodes(lambda s: s[0] + 2 * sum(s[1:])), "output node")
     assert_hint(part01.check_count_nodes(lambda s: "many"), "four kinds")
+    assert_hint(part01.check_count_nodes(lambda s: s[0] + 2 * s[1] + 3 * s[-1]), "right for three layers")
 
 
 def test_weight_between_check():
