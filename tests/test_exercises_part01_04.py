@@ -88,8 +88,18 @@ def test_forward_pass_check():
             x = [b + sum(w * v for w, v in zip(col, x)) for col, b in zip(columns, biases)]
         return x
 
+    def rows_for_columns(parameters, x):  # W[i][j] where W[j][i] was meant: an IndexError
+        for weights, biases in parameters:
+            x = [b + sum(weights[i][j] * x[i] for i in range(len(x))) for j, b in enumerate(biases)]
+        return x
+
     assert_hint(part02.check_forward_pass(relu_everywhere), "do not apply relu to the last layer")
-    assert part02.check_forward_pass(transposed).status == INCORRECT
+    assert_hint(part02.check_forward_pass(transposed), "row j of W")
+    swapped = part02.check_forward_pass(rows_for_columns)
+    assert_hint(swapped, "IndexError")
+    assert_hint(swapped, "W[j][i] is the weight from unit i below to neuron j")
+    assert_hint(part02.check_forward_pass(lambda p, x: x[5]), "len(W) rows")  # any IndexError: the reminder
+    assert "Remember" not in part02.check_forward_pass(lambda p, x: 1 / 0).message
 
 
 def test_collapse_reference_against_numpy_and_the_network():
@@ -106,8 +116,12 @@ def test_collapse_check():
     assert part02.check_collapse(unfinished).status == NOT_ATTEMPTED
     no_first_bias = lambda w1, b1, w2, b2: (part02.collapse(w1, b1, w2, b2)[0], b2)  # noqa: E731
     assert_hint(part02.check_collapse(no_first_bias), "W2 b1 + b2")
-    wrong_order = lambda w1, b1, w2, b2: (np.array(w1).T @ np.array(w2).T, b2)  # noqa: E731
-    assert_hint(part02.check_collapse(wrong_order), "rows")
+    transposed = lambda w1, b1, w2, b2: (np.array(w1).T @ np.array(w2).T, b2)  # noqa: E731
+    assert_hint(part02.check_collapse(transposed), "your W is transposed")
+    wrong_order = lambda w1, b1, w2, b2: ((np.array(w1) @ np.array(w2)).tolist(), b2)  # noqa: E731
+    assert_hint(part02.check_collapse(wrong_order), "should have 2 rows (one per output) of 2 numbers")
+    no_sum = lambda w1, b1, w2, b2: ([[w2[k][0] * w1[0][i] for i in range(2)] for k in range(2)], b2)  # noqa: E731
+    assert_hint(part02.check_collapse(no_sum), "right shape but wrong numbers")
     assert_hint(part02.check_collapse(lambda *args: 3.0), "pair")
 
 
