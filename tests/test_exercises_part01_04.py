@@ -1,12 +1,13 @@
 """The checks of parts 01-04: each accepts its reference, rejects typical mistakes, never raises."""
 
 import math
+import random
 
 import numpy as np
 import pytest
 
 from nodewise import Network
-from nodewise.activations import tanh, tanh_derivative
+from nodewise.activations import relu, relu_derivative, tanh, tanh_derivative
 from nodewise.exercises import CORRECT, INCORRECT, NOT_ATTEMPTED, part01, part02, part03, part04
 
 
@@ -168,6 +169,99 @@ def test_hidden_error_signal_check():
     assert_hint(part03.check_hidden_error_signal(unweighted), "weight it by w_k")
     with_function = lambda z, w, e, d: tanh(z) * sum(a * b for a, b in zip(w, e))  # noqa: E731
     assert part03.check_hidden_error_signal(with_function).status == INCORRECT
+
+
+@pytest.mark.parametrize("shape", [[3, 3, 3], [2, 4, 3, 1], [1, 1]])
+def test_backward_pass_reference_against_finite_differences_and_the_network(shape):
+    rng = random.Random(1)
+    parameters = part02.random_parameters(rng, shape)
+    x, t = [rng.uniform(-2, 2) for _ in range(shape[0])], [rng.uniform(-1, 1) for _ in range(shape[-1])]
+
+    def loss(p):  # squared error of the identity output, from part 02's reference forward pass
+        return 0.5 * sum((y - target) ** 2 for y, target in zip(part02.forward_pass(p, x), t))
+
+    gradients = part03.backward_pass(parameters, x, t)
+    h = 1e-6
+    for layer, (weights, biases) in enumerate(parameters):
+        for row, grads in [*zip(weights, gradients[layer][0]), (biases, gradients[layer][1])]:
+            for i, gradient in enumerate(grads):
+                value = row[i]
+                row[i] = value + h
+                up = loss(parameters)
+                row[i] = value - h
+                down = loss(parameters)
+                row[i] = value
+                assert gradient == pytest.approx((up - down) / (2 * h), abs=1e-6)
+    net = Network(shape, activation="relu", output="identity")
+    net.set_parameters(parameters)
+    net.forward(x)
+    net.backward(t)
+    for (dW, db), (net_dW, net_db) in zip(gradients, net.gradients(), strict=True):
+        assert np.allclose(dW, net_dW, rtol=1e-12) and np.allclose(db, net_db, rtol=1e-12)
+
+
+def buggy_backward(mistake):
+    """The reference backward pass with one typical mistake built in."""
+
+    def backward(parameters, x, t):
+        signals, sums = part03.forward_keeping(parameters, x)
+        deltas = [y - target for y, target in zip(signals[-1], t)]
+        if mistake == "t - y":
+            deltas = [-delta for delta in deltas]
+        gradients = []
+        for layer in range(len(parameters) - 1, -1, -1):
+            weights = parameters[layer][0]
+            near = sums[layer - 1] if mistake == "z, not a" and layer > 0 else signals[layer]
+            dW = [[delta * a for a in near] for delta in deltas]
+            if mistake == "dW transposed":
+                dW = [list(column) for column in zip(*dW)]
+            gradients.append((dW, list(deltas)))
+            if layer == 0:
+                break
+            below = range(len(sums[layer - 1]))
+            if mistake == "W, not W transposed":  # row i of W: an IndexError unless W is square
+                messages = [sum(w * delta for w, delta in zip(weights[i], deltas)) for i in below]
+            elif mistake == "first message only":
+                messages = [weights[0][i] * deltas[0] for i in below]
+            elif mistake == "unweighted":
+                messages = [sum(deltas) for i in below]
+            else:
+                messages = [sum(row[i] * delta for row, delta in zip(weights, deltas)) for i in below]
+            slope = {"no slope": lambda z: 1.0, "relu, not its slope": relu}.get(mistake, relu_derivative)
+            deltas = [slope(z) * m for z, m in zip(sums[layer - 1], messages)]
+        return gradients[::-1]
+
+    return backward
+
+
+@pytest.mark.parametrize(
+    "mistake, hint",
+    [
+        ("no slope", "multiply by the slope relu'(z_i)"),
+        ("relu, not its slope", "not by relu(z_i) itself"),
+        ("W, not W transposed", "column i of W (W transposed)"),
+        ("first message only", "every neuron j"),
+        ("unweighted", "weight delta_j by W[j][i]"),
+        ("t - y", "check the sign"),
+        ("dW transposed", "dW is transposed"),
+        ("z, not a", "not its z_i"),
+    ],
+)
+def test_backward_pass_check_names_typical_mistakes(mistake, hint):
+    assert_hint(part03.check_backward_pass(buggy_backward(mistake)), hint)
+
+
+def test_backward_pass_check():
+    assert part03.check_backward_pass(part03.backward_pass).status == CORRECT
+    assert part03.check_backward_pass(buggy_backward("none")).status == CORRECT  # the helper's own baseline
+    assert part03.check_backward_pass(unfinished).status == NOT_ATTEMPTED
+
+    out_of_range = lambda p, x, t: p[0][0][0][99]  # noqa: E731
+    assert_hint(part03.check_backward_pass(out_of_range), "W[j][i] is the weight from unit i")
+    assert_hint(part03.check_backward_pass(lambda p, x, t: [([[0.0]], [0.0])]), "one (dW, db) pair per layer")
+    assert_hint(part03.check_backward_pass(lambda p, x, t: 1.0), "one (dW, db) pair per layer")
+    wrong_output = lambda p, x, t: [(dW, [d + 1 for d in db]) for dW, db in part03.backward_pass(p, x, t)]  # noqa: E731
+    assert_hint(part03.check_backward_pass(wrong_output), "delta_k = y_k - t_k")
 
 
 def test_numerical_derivative_check():

@@ -90,7 +90,8 @@ def check_neuron_output(answer: tuple[float, float]) -> Feedback:
     return correct(f"Correct! z = {z} is negative, so relu switches this neuron off: it sends nothing on.")
 
 
-def _random_parameters(rng: random.Random, shape: list[int]) -> Parameters:
+def random_parameters(rng: random.Random, shape: list[int]) -> Parameters:
+    """[(W, b), ...] for ``shape``, every weight and bias uniform in [-1, 1]: checks try these."""
     return [
         (
             [[rng.uniform(-1, 1) for _ in range(below)] for _ in range(above)],
@@ -105,7 +106,7 @@ def check_forward_pass(function: Callable[[Parameters, Vector], Vector]) -> Feed
     rng = random.Random(2)
     for shape in ([2, 3, 1], [3, 4, 2], [2, 3, 3, 2], [1, 1]):
         net = Network(shape, activation="relu", output="identity")
-        net.set_parameters(_random_parameters(rng, shape))
+        net.set_parameters(random_parameters(rng, shape))
         for _ in range(3):
             x = [rng.uniform(-2, 2) for _ in range(shape[0])]
             result, feedback = call(function, net.parameters(), list(x))
@@ -129,7 +130,7 @@ def _forward_hint(shape: list[int], result: object, expected: Vector) -> str:
     )
 
 
-def _same_matrix(matrix: object, expected: Matrix) -> bool:
+def same_matrix(matrix: object, expected: Matrix) -> bool:
     """True if ``matrix`` has the rows of ``expected``, each close to the expected row."""
     try:
         return len(matrix) == len(expected) and all(all_close(r, e) for r, e in zip(matrix, expected))
@@ -141,7 +142,7 @@ def check_collapse(function: Callable[[Matrix, Vector, Matrix, Vector], tuple[Ma
     """``function(W1, b1, W2, b2)`` must return the single layer (W, b) equal to the two."""
     rng = random.Random(5)
     for inputs, hidden, outputs in ((2, 3, 2), (3, 2, 1), (1, 4, 3)):
-        (w1, b1), (w2, b2) = _random_parameters(rng, [inputs, hidden, outputs])
+        (w1, b1), (w2, b2) = random_parameters(rng, [inputs, hidden, outputs])
         result, feedback = call(function, w1, b1, w2, b2)
         if feedback:
             return feedback
@@ -151,9 +152,9 @@ def check_collapse(function: Callable[[Matrix, Vector, Matrix, Vector], tuple[Ma
             shape = [len(row) for row in got_weights]
         except (TypeError, ValueError):
             return incorrect("return a pair (W, b): W a list of rows, b a list of numbers")
-        if not _same_matrix(got_weights, weights):
+        if not same_matrix(got_weights, weights):
             transposed = [list(column) for column in zip(*weights)]
-            if _same_matrix(got_weights, transposed):
+            if same_matrix(got_weights, transposed):
                 return incorrect(
                     "your W is transposed: W[k][i] is the weight from input i to output k, so row k "
                     "belongs to output k; W[k][i] = sum over j of W2[k][j] * W1[j][i]"
