@@ -326,3 +326,50 @@ def test_train_in_batches_check():
     assert_hint(part04.check_train_in_batches(once_per_epoch), "once per epoch")
     assert_hint(part04.check_train_in_batches(no_losses), "mean loss")
     assert_hint(part04.check_train_in_batches(lambda *args: [1.0]), "weights differ")
+
+
+def test_gradient_descent_reference_equals_the_network_stepping_once_per_pass():
+    samples, _ = part04._check_samples()
+    net = Network([2, 3, 1], activation="relu", output="identity", seed=4)
+    start = net.parameters()
+    for _ in range(4):
+        for x, t in samples:
+            net.forward(x)
+            net.backward(t)
+        net.step(0.3)
+    for (weights, biases), (net_weights, net_biases) in zip(
+        part04.gradient_descent(start, samples, 0.3, 4), net.parameters(), strict=True
+    ):
+        assert np.allclose(weights, net_weights, rtol=1e-12) and np.allclose(biases, net_biases, rtol=1e-12)
+
+
+def test_gradient_descent_check():
+    reference, backward = part04.gradient_descent, part03.backward_pass
+    done = part04.check_gradient_descent(reference, backward)
+    assert done.status == CORRECT
+    answers = [float(v) for v in done.message.split("answers ")[1].rstrip(".").split(", ")]
+    assert np.allclose(answers, [t for _, (t,) in part04.XOR], atol=0.05)  # XOR learned: 0, 1, 1, 0
+    assert part04.check_gradient_descent(unfinished, backward).status == NOT_ATTEMPTED
+    assert part04.check_gradient_descent(reference, unfinished).status == NOT_ATTEMPTED
+    no_slope = part04.check_gradient_descent(reference, buggy_backward("no slope"))
+    assert_hint(no_slope, "your backward_pass first")
+    assert_hint(no_slope, "relu'(z_i)")
+
+    def per_sample(parameters, samples, rate, steps):
+        for _ in range(steps):
+            for sample in samples:
+                parameters = reference(parameters, [sample], rate, 1)
+        return parameters
+
+    mistakes = {
+        "have not moved": lambda p, s, rate, steps: p,
+        "divide their sum": lambda p, s, rate, steps: reference(p, s, rate * len(s), steps),
+        "after every sample": per_sample,
+        "against the gradient": lambda p, s, rate, steps: reference(p, s, -rate, steps),
+        "one fewer": lambda p, s, rate, steps: reference(p, s, rate, steps - 1),
+        "one more": lambda p, s, rate, steps: reference(p, s, rate, steps + 1),
+        "differ from the network's": lambda p, s, rate, steps: reference(p, s[:-1], rate, steps),
+        "raised TypeError": lambda p, s, rate, steps: p + 1,
+    }
+    for hint, mistake in mistakes.items():
+        assert_hint(part04.check_gradient_descent(mistake, backward), hint)
