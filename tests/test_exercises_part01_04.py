@@ -351,8 +351,9 @@ def test_gradient_descent_check():
     assert np.allclose(answers, [t for _, (t,) in part04.XOR], atol=0.05)  # XOR learned: 0, 1, 1, 0
     assert part04.check_gradient_descent(unfinished, backward).status == NOT_ATTEMPTED
     assert part04.check_gradient_descent(reference, unfinished).status == NOT_ATTEMPTED
+    assert part04.check_gradient_descent(reference, ...).status == NOT_ATTEMPTED
     no_slope = part04.check_gradient_descent(reference, buggy_backward("no slope"))
-    assert_hint(no_slope, "your backward_pass first")
+    assert_hint(no_slope, "Your backward_pass first")
     assert_hint(no_slope, "relu'(z_i)")
 
     def per_sample(parameters, samples, rate, steps):

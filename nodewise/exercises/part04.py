@@ -7,13 +7,14 @@ import random
 from collections.abc import Callable, Sequence
 
 from nodewise.exercises import (
+    INCORRECT,
+    NOT_ATTEMPTED,
     Feedback,
     all_close,
     call,
     close,
     correct,
     incorrect,
-    is_unanswered,
     not_attempted,
 )
 from nodewise.exercises.part02 import forward_pass, same_matrix
@@ -196,11 +197,11 @@ def check_gradient_descent(
     """``function(parameters, samples, learning_rate, steps)``, built on the learner's ``backward``,
     must move the parameters as a relu/identity Network does with one step per pass over the samples.
     """
-    if is_unanswered(backward):
-        return not_attempted("copy your backward_pass from part 03 into the cell")
     backward_feedback = check_backward_pass(backward)
+    if backward_feedback.status == NOT_ATTEMPTED:
+        return not_attempted("copy your backward_pass from part 03 into the cell, then write the other")
     if not backward_feedback.correct:
-        return Feedback(backward_feedback.status, f"your backward_pass first: {backward_feedback.message}")
+        return Feedback(INCORRECT, f"Your backward_pass first. {backward_feedback.message}")
     samples, _ = _check_samples()
     start = Network([2, 3, 1], activation="relu", output="identity", seed=4).parameters()
     copies = [(x[:], t[:]) for x, t in samples]
