@@ -7,7 +7,6 @@ import random
 from collections.abc import Callable, Sequence
 
 from nodewise.exercises import (
-    INCORRECT,
     NOT_ATTEMPTED,
     Feedback,
     all_close,
@@ -201,7 +200,7 @@ def check_gradient_descent(
     if backward_feedback.status == NOT_ATTEMPTED:
         return not_attempted("copy your backward_pass from part 03 into the cell, then write the other")
     if not backward_feedback.correct:
-        return Feedback(INCORRECT, f"Your backward_pass first. {backward_feedback.message}")
+        return Feedback(backward_feedback.status, f"Your backward_pass first. {backward_feedback.message}")
     samples, _ = _check_samples()
     start = Network([2, 3, 1], activation="relu", output="identity", seed=4).parameters()
     copies = [(x[:], t[:]) for x, t in samples]
