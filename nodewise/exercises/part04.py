@@ -198,7 +198,9 @@ def check_gradient_descent(
     """
     backward_feedback = check_backward_pass(backward)
     if backward_feedback.status == NOT_ATTEMPTED:
-        return not_attempted("copy your backward_pass from part 03 into the cell, then write the other")
+        return not_attempted(
+            "copy your backward_pass from part 03 into the cell, then write gradient_descent"
+        )
     if not backward_feedback.correct:
         return Feedback(backward_feedback.status, f"Your backward_pass first. {backward_feedback.message}")
     samples, _ = _check_samples()
