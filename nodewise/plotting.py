@@ -139,7 +139,7 @@ def _node_label(node: object) -> str:
     if isinstance(node, OutputNode):
         return f"y{node.index}"
     if isinstance(node, SoftmaxNode):
-        return "soft\nmax"
+        return "softmax"
     return ACTIVATION_LABELS.get(node.activation.name, node.activation.name)
 
 
@@ -178,19 +178,23 @@ def _draw_nodes(ax: Axes, kinds: dict[str, list], position: dict, errors: bool, 
             ax.scatter(xs, ys, color=face, **style)
         for node, x, y in zip(nodes, xs, ys):
             label = _node_label(node)
-            font_size = 7 if len(label) < 5 else 5.5  # "soft max" needs smaller letters
-            ax.text(x, y, label, ha="center", va="center", fontsize=font_size, zorder=3, gid="label")
+            # a long name ("softmax") gets a box of its own, as wide as the word, over the marker
+            box = {"boxstyle": "square,pad=1.1", "facecolor": face} if len(label) > 4 else None
+            style = {"ha": "center", "va": "center", "fontsize": 7 if box else 8, "zorder": 3}
+            ax.text(x, y, label, bbox=box, gid="label", **style)
 
 
 def _annotate(ax: Axes, kinds: dict[str, list], position: dict, values: bool, errors: bool) -> None:
     """Numbers beside the nodes: values above (z for neurons), error signals below (δ).
 
-    A neuron's numbers lean left and its nonlinear node's lean right, so the two never overlap.
+    A neuron's numbers lean left and its nonlinear node's lean right, so the two never overlap;
+    each number sits on a white patch above the connections, so no line crosses it.
     """
+    patch = {"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"}
     for kind, nodes in kinds.items():
         align = {"neuron": "right", "nonlinear": "left"}.get(kind, "center")
         shift = {"right": 0.15, "left": -0.15, "center": 0.0}[align]
-        style = {"ha": align, "fontsize": 7}
+        style = {"ha": align, "fontsize": 7, "zorder": 4, "bbox": patch}
         for node in nodes:
             x, y = position[id(node)]
             if values:
@@ -452,6 +456,7 @@ def plot_loss_surface(
     paths: Mapping[str, Sequence[tuple[float, float]]] | None = None,
     ax: Axes | None = None,
     *,
+    minimum: tuple[float, float] | None = None,
     xlabel: str = "weight w",
     ylabel: str = "bias b",
     levels: int = 12,
@@ -460,8 +465,10 @@ def plot_loss_surface(
 
     ``losses[i][j]`` is the loss at w = w_values[j], b = b_values[i]. The contour levels
     are spaced geometrically, so the valley floor is as visible as its steep walls.
-    ``paths`` maps a label to the (w, b) visited after each step; a path that leaves the
-    grid is drawn up to its first point outside, where the axes cut it off.
+    ``paths`` maps a label to the (w, b) visited after each step; each step is an arrow, so
+    the order of the steps can be read, and each path's first point is marked "start". A
+    path that leaves the grid is drawn up to its first point outside, where the axes cut it
+    off. ``minimum``, if given, is marked with a star.
     """
     grid = np.asarray(losses, dtype=float)
     if grid.shape != (len(b_values), len(w_values)):
@@ -469,18 +476,31 @@ def plot_loss_surface(
             f"losses has shape {grid.shape} but needs (len(b_values), len(w_values)) = "
             f"({len(b_values)}, {len(w_values)}): losses[i][j] is the loss at w_values[j], b_values[i]"
         )
+    pair = isinstance(minimum, Sequence) and len(minimum) == 2
+    if minimum is not None and not (pair and all(isinstance(v, numbers.Real) for v in minimum)):
+        raise ValueError(f"minimum must be a (w, b) pair of numbers such as (2.0, -1.0), got {minimum!r}")
     fig, ax = _figure_and_axes(ax, (5.0, 4.0))
     low, high = grid.min(), grid.max()
     contour_levels = np.geomspace(max(low, high * 1e-4, 1e-12), high, levels) if high > 0 else levels
     ax.contour(w_values, b_values, grid, levels=contour_levels, cmap="viridis", linewidths=0.8)
+    arrows = {"angles": "xy", "scale_units": "xy", "scale": 1, "width": 0.005, "headwidth": 5, "zorder": 3}
+    starts = []
     for label, path in (paths or {}).items():
-        ws, bs = zip(*_until_outside(path, (min(w_values), max(w_values)), (min(b_values), max(b_values))))
-        ax.plot(ws, bs, marker="o", markersize=3, linewidth=1, label=label)
+        kept = _until_outside(path, (min(w_values), max(w_values)), (min(b_values), max(b_values)))
+        ws, bs = np.array(kept).T
+        (line,) = ax.plot(ws, bs, marker="o", markersize=2.5, linewidth=0.8, label=label)
+        ax.quiver(ws[:-1], bs[:-1], np.diff(ws), np.diff(bs), color=line.get_color(), gid="steps", **arrows)
+        if (ws[0], bs[0]) not in starts:
+            starts.append((ws[0], bs[0]))
+    if starts:
+        ax.plot(*zip(*starts), "o", color="black", markersize=7, zorder=4, label="start", gid="start")
+    if minimum is not None:
+        ax.plot(*minimum, "*", color="black", markersize=12, zorder=4, label="minimum", gid="minimum")
     ax.set_xlim(min(w_values), max(w_values))
     ax.set_ylim(min(b_values), max(b_values))
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    if paths:
+    if paths or minimum is not None:
         ax.legend(fontsize=8)
     return fig
 

@@ -116,6 +116,15 @@ def test_diagram_shows_values_and_error_signals():
     )
     softmax = by_gid(ax, "nonlinear")[0].get_array()
     assert np.ma.getmaskarray(softmax)[3:].all()  # softmax nodes have no error signal of their own
+    # every number sits on a white patch drawn over the connections, so no line crosses it
+    connection_z = max(line.get_zorder() for line in by_gid(ax, "connection"))
+    for text in by_gid(ax, "value") + by_gid(ax, "error"):
+        assert text.get_zorder() > connection_z
+        assert to_rgba(text.get_bbox_patch().get_facecolor()) == to_rgba("white")
+    # "softmax" is written on one line, in a box of its own as wide as the word
+    softmax_labels = [text for text in by_gid(ax, "label") if text.get_text() == "softmax"]
+    assert len(softmax_labels) == 2 and all(text.get_bbox_patch() is not None for text in softmax_labels)
+    assert all(text.get_bbox_patch() is None for text in by_gid(ax, "label") if text.get_text() == "tanh")
 
 
 def test_diagram_draws_on_given_axes_and_rejects_bad_input():
@@ -214,12 +223,29 @@ def test_loss_surface_contours_and_paths():
     ws, bs = np.linspace(-1, 3, 9), np.linspace(-2, 2, 5)
     losses = [[(w - 1) ** 2 + b**2 for w in ws] for b in bs]
     path = [(3.0, 2.0), (2.0, 1.0), (1.2, 0.1), (5.0, 5.0), (-9.0, 0.0), (0.0, 0.0)]
-    ax = one_axes(plot_loss_surface(ws, bs, losses, {"rate 0.5": path}))
-    (line,) = ax.get_lines()
+    other = [(3.0, 2.0), (2.5, 0.0)]
+    paths = {"rate 0.5": path, "rate 0.1": other}
+    ax = one_axes(plot_loss_surface(ws, bs, losses, paths, minimum=(1.0, 0.0)))
+    line, other_line = [line for line in ax.get_lines() if line.get_gid() is None]
     assert list(line.get_xdata()) == [3.0, 2.0, 1.2, 5.0]  # up to the first point outside the grid
+    assert list(other_line.get_xdata()) == [3.0, 2.5]
     assert ax.get_xlim() == (-1.0, 3.0) and ax.get_ylim() == (-2.0, 2.0)  # the path is cut at the edge
+    arrows, other_arrows = by_gid(ax, "steps")  # one arrow per step, from each point to the next
+    assert arrows.get_offsets().tolist() == [[3.0, 2.0], [2.0, 1.0], [1.2, 0.1]]
+    assert list(arrows.U) == pytest.approx([-1.0, -0.8, 3.8])
+    assert list(arrows.V) == pytest.approx([-1.0, -0.9, 4.9])
+    assert to_rgba(arrows.get_facecolor()[0]) == to_rgba(line.get_color())
+    assert len(other_arrows.get_offsets()) == 1
+    (start,) = by_gid(ax, "start")  # the two paths share their start: marked once
+    assert list(start.get_xdata()) == [3.0] and list(start.get_ydata()) == [2.0]
+    (minimum,) = by_gid(ax, "minimum")
+    assert list(minimum.get_xdata()) == [1.0] and list(minimum.get_ydata()) == [0.0]
+    legend = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert legend == ["rate 0.5", "rate 0.1", "start", "minimum"]
     (contours,) = [c for c in ax.collections if hasattr(c, "levels")]
     assert contours.levels[-1] == pytest.approx(np.max(losses)) and len(contours.levels) == 12
     assert ax.get_xlabel() == "weight w" and ax.get_ylabel() == "bias b"
     with pytest.raises(ValueError, match="losses has shape"):
         plot_loss_surface(ws, bs, [row[:-1] for row in losses])
+    with pytest.raises(ValueError, match=r"minimum must be a \(w, b\) pair"):
+        plot_loss_surface(ws, bs, losses, minimum=1.0)

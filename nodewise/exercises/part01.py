@@ -45,17 +45,32 @@ def _check_counting(
     reference: Callable[[list[int]], int],
     mistakes: Mistakes,
     rule: str,
+    any_depth: str,
     noun: str,
 ) -> Feedback:
-    """Try ``function`` on every shape in SHAPES against ``reference``; hint at the first mistake."""
+    """Try ``function`` on every shape in SHAPES against ``reference``; hint at the mistake it makes.
+
+    A mistake's hint is given only if the learner's results match that mistake on *every*
+    shape, so that a wrong rule which happens to agree with it on one shape gets no false hint.
+    """
+    results = []
     for shape in SHAPES:
         result, feedback = call(function, list(shape))
         if feedback:
             return feedback
-        if result != reference(shape):
-            hint = next((hint for mistake, hint in mistakes if result == mistake(shape)), rule)
-            return incorrect(f"for shape {shape} you returned {result!r}: {hint}")
-    return correct(f"Correct! For example, a [784, 30, 10] network has {reference([784, 30, 10])} {noun}.")
+        results.append(result)
+    wrong = [(shape, result) for shape, result in zip(SHAPES, results) if result != reference(shape)]
+    if not wrong:
+        example = reference([784, 30, 10])
+        return correct(f"Correct! For example, a [784, 30, 10] network has {example} {noun}.")
+    shape, result = wrong[0]
+    hint = next(
+        (hint for mistake, hint in mistakes if all(r == mistake(s) for s, r in zip(SHAPES, results))),
+        None,
+    )
+    if hint is None and all(len(s) != 3 for s, _ in wrong):
+        hint = f"your rule is right for three layers, but {shape} has {len(shape)} layers: {any_depth}"
+    return incorrect(f"for shape {shape} you returned {result!r}: {hint or rule}")
 
 
 def check_count_connections(function: Callable[[list[int]], int]) -> Feedback:
@@ -69,6 +84,7 @@ def check_count_connections(function: Callable[[list[int]], int]) -> Feedback:
         count_connections,
         mistakes,
         "two neighbouring layers of widths a and b are joined by a * b connections",
+        "add a * b for every pair of neighbouring layers (zip(shape, shape[1:]) gives the pairs)",
         "connections",
     )
 
@@ -92,6 +108,7 @@ def check_count_nodes(function: Callable[[list[int]], int]) -> Feedback:
         count_nodes,
         mistakes,
         "count four kinds: input nodes, neurons, nonlinear nodes and output nodes",
+        "count the units of every layer after the inputs, however many there are (sum(shape[1:]))",
         "nodes",
     )
 

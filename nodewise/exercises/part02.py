@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from nodewise.activations import relu
 from nodewise.exercises import (
+    INCORRECT,
     Feedback,
     all_close,
     call,
@@ -25,6 +26,19 @@ NEURON_INPUTS = [0.5, 3.0, 2.0]
 
 Matrix = list[list[float]]
 Vector = list[float]
+
+W_CONVENTION = (
+    "W[j][i] is the weight from unit i below to neuron j: W has one row per neuron of the layer "
+    "(len(W) rows), and each row one weight per unit below (len(W[0]))"
+)
+"""The reminder an IndexError usually calls for: the learner wrote W[i][j] where W[j][i] was meant."""
+
+
+def remind_of_convention(feedback: Feedback) -> Feedback:
+    """Add the W[j][i] reminder to the feedback on an IndexError (or pass the feedback on unchanged)."""
+    if feedback.status == INCORRECT and "raised IndexError" in feedback.message:
+        return Feedback(INCORRECT, f"{feedback.message}. Remember: {W_CONVENTION}")
+    return feedback
 
 
 # --- reference solutions ----------------------------------------------------------------
@@ -76,7 +90,8 @@ def check_neuron_output(answer: tuple[float, float]) -> Feedback:
     return correct(f"Correct! z = {z} is negative, so relu switches this neuron off: it sends nothing on.")
 
 
-def _random_parameters(rng: random.Random, shape: list[int]) -> Parameters:
+def random_parameters(rng: random.Random, shape: list[int]) -> Parameters:
+    """[(W, b), ...] for ``shape``, every weight and bias uniform in [-1, 1]: checks try these."""
     return [
         (
             [[rng.uniform(-1, 1) for _ in range(below)] for _ in range(above)],
@@ -91,12 +106,12 @@ def check_forward_pass(function: Callable[[Parameters, Vector], Vector]) -> Feed
     rng = random.Random(2)
     for shape in ([2, 3, 1], [3, 4, 2], [2, 3, 3, 2], [1, 1]):
         net = Network(shape, activation="relu", output="identity")
-        net.set_parameters(_random_parameters(rng, shape))
+        net.set_parameters(random_parameters(rng, shape))
         for _ in range(3):
             x = [rng.uniform(-2, 2) for _ in range(shape[0])]
             result, feedback = call(function, net.parameters(), list(x))
             if feedback:
-                return feedback
+                return remind_of_convention(feedback)
             expected = net.forward(x)
             if not all_close(result, expected):
                 return incorrect(_forward_hint(shape, result, expected))
@@ -110,32 +125,46 @@ def _forward_hint(shape: list[int], result: object, expected: Vector) -> str:
     if isinstance(result, list) and all_close(result, [relu(y) for y in expected]) and min(expected) < 0:
         return f"{problem}: the output layer here is identity, so do not apply relu to the last layer"
     return (
-        f"{problem}: for each layer, z_j = b_j + sum_i W[j][i] * a_i; relu(z) for hidden layers, z itself "
-        "for the last one; then the next layer reads these signals"
+        f"{problem}: for each layer, z_j = b_j + sum_i W[j][i] * a_i (row j of W, not column j); relu(z) "
+        "for hidden layers, z itself for the last one; then the next layer reads these signals"
     )
+
+
+def same_matrix(matrix: object, expected: Matrix) -> bool:
+    """True if ``matrix`` has the rows of ``expected``, each close to the expected row."""
+    try:
+        return len(matrix) == len(expected) and all(all_close(r, e) for r, e in zip(matrix, expected))
+    except TypeError:
+        return False
 
 
 def check_collapse(function: Callable[[Matrix, Vector, Matrix, Vector], tuple[Matrix, Vector]]) -> Feedback:
     """``function(W1, b1, W2, b2)`` must return the single layer (W, b) equal to the two."""
     rng = random.Random(5)
     for inputs, hidden, outputs in ((2, 3, 2), (3, 2, 1), (1, 4, 3)):
-        (w1, b1), (w2, b2) = _random_parameters(rng, [inputs, hidden, outputs])
+        (w1, b1), (w2, b2) = random_parameters(rng, [inputs, hidden, outputs])
         result, feedback = call(function, w1, b1, w2, b2)
         if feedback:
             return feedback
         weights, biases = collapse(w1, b1, w2, b2)
         try:
             got_weights, got_biases = result
-            rows_ok = len(got_weights) == len(weights) and all(
-                all_close(row, expected) for row, expected in zip(got_weights, weights)
-            )
+            shape = [len(row) for row in got_weights]
         except (TypeError, ValueError):
             return incorrect("return a pair (W, b): W a list of rows, b a list of numbers")
-        if not rows_ok:
-            return incorrect(
-                f"W should have {outputs} rows of {inputs} numbers, "
-                "W[k][i] = sum over j of W2[k][j] * W1[j][i]"
-            )
+        if not same_matrix(got_weights, weights):
+            transposed = [list(column) for column in zip(*weights)]
+            if same_matrix(got_weights, transposed):
+                return incorrect(
+                    "your W is transposed: W[k][i] is the weight from input i to output k, so row k "
+                    "belongs to output k; W[k][i] = sum over j of W2[k][j] * W1[j][i]"
+                )
+            if shape != [inputs] * outputs:
+                return incorrect(
+                    f"W should have {outputs} rows (one per output) of {inputs} numbers (one per input), "
+                    f"yours has rows of lengths {shape}: W[k][i] = sum over j of W2[k][j] * W1[j][i]"
+                )
+            return incorrect("W has the right shape but wrong numbers: W[k][i] = sum_j W2[k][j] * W1[j][i]")
         if not all_close(got_biases, biases):
             if all_close(got_biases, b2):
                 return incorrect("the first layer's bias also passes through W2: b = W2 b1 + b2")
