@@ -33,7 +33,7 @@ DEFAULTS = {
     "regression_learning_rate": 0.005,
     "batch_size": 8,
     "momentum": 0.9,
-    "weight_decay": 0.003,
+    "weight_decay": 0.001,
     "test_size": 0.2,
 }
 """Tuned on the 8x8 digits (see benchmarks/digits_accuracy.py), and checked on small tables.
