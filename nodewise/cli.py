@@ -33,7 +33,7 @@ DEFAULTS = {
     "regression_learning_rate": 0.005,
     "batch_size": 8,
     "momentum": 0.9,
-    "weight_decay": 0.003,
+    "weight_decay": 0.001,
     "test_size": 0.2,
 }
 """Tuned on the 8x8 digits (see benchmarks/digits_accuracy.py), and checked on small tables.
@@ -80,6 +80,7 @@ def _number_type(kind: type, test: Callable[[Any], bool], expected: str) -> Call
 
 
 positive_int = _number_type(int, lambda v: v >= 1, "a positive whole number")
+seed_type = _number_type(int, lambda v: 0 <= v < 2**32, "a whole number from 0 to 2**32 - 1")
 positive_float = _number_type(float, lambda v: 0.0 < v < math.inf, "a positive number")
 fraction = _number_type(float, lambda v: 0.0 < v < 1.0, "a number between 0 and 1")
 momentum_type = _number_type(float, lambda v: 0.0 <= v < 1.0, "a number in [0, 1), such as 0.9")
@@ -136,7 +137,7 @@ def build_parser() -> Parser:
     trainer.add_argument("--momentum", type=momentum_type, default=DEFAULTS["momentum"])
     trainer.add_argument("--weight-decay", type=nonnegative_float, default=DEFAULTS["weight_decay"])
     trainer.add_argument(
-        "--seed", type=int, default=0, help="seeds the data, split, initial weights and shuffling"
+        "--seed", type=seed_type, default=0, help="seeds the data, split, initial weights and shuffling"
     )
     trainer.add_argument(
         "--test-size",

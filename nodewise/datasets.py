@@ -140,6 +140,8 @@ class Dataset:
 
     ``class_names[c]`` names class c; it is None for regression, whose labels are
     numbers. ``feature_names`` comes from a CSV header (None without one).
+    ``same_units`` is True when every feature is measured in the same unit, as the
+    pixels of an image are: then they are standardized together (see :class:`Standardizer`).
     """
 
     name: str
@@ -147,19 +149,20 @@ class Dataset:
     labels: Labels
     class_names: list[str] | None
     feature_names: list[str] | None = None
+    same_units: bool = False
 
     @property
     def is_regression(self) -> bool:
         return self.class_names is None
 
 
-def _named(name: str, data: tuple[Inputs, Labels], classes: int | None) -> Dataset:
+def _named(name: str, data: tuple[Inputs, Labels], classes: int | None, same_units: bool = False) -> Dataset:
     class_names = None if classes is None else [str(k) for k in range(classes)]
-    return Dataset(name, data[0], data[1], class_names)
+    return Dataset(name, data[0], data[1], class_names, same_units=same_units)
 
 
 BUILTIN: dict[str, Callable[[int], Dataset]] = {
-    "digits": lambda seed: _named("digits", digits(), 10),
+    "digits": lambda seed: _named("digits", digits(), 10, same_units=True),
     "xor": lambda seed: _named("xor", xor(200, noise=0.2, seed=seed), 2),
     "moons": lambda seed: _named("moons", moons(300, noise=0.2, seed=seed), 2),
     "circles": lambda seed: _named("circles", circles(300, noise=0.1, seed=seed), 2),
@@ -398,6 +401,13 @@ def split(
     return parts
 
 
+def _mean_and_scale(values: Sequence[float]) -> tuple[float, float]:
+    """The mean of the values and their standard deviation (1 if they never change)."""
+    mean = sum(values) / len(values)
+    deviation = math.sqrt(sum((v - mean) * (v - mean) for v in values) / len(values))
+    return mean, deviation if deviation > 1e-12 * max(1.0, abs(mean)) else 1.0
+
+
 @dataclass(frozen=True)
 class Standardizer:
     """Moves each feature to mean 0 and standard deviation 1: x_j -> (x_j - mean_j) / scale_j.
@@ -406,23 +416,30 @@ class Standardizer:
     test part must stay unseen. A feature that never changes gets scale 1 (it becomes 0).
     Why standardize: features of very different sizes make the error surface a long thin
     valley, where one learning rate is too big for some weights and too small for others.
+
+    Features in the same unit, such as pixels, are better standardized *together*, with
+    one mean and one standard deviation for all (``per_feature=False``). Their relative
+    sizes carry meaning, and a border pixel that is almost always blank would otherwise be
+    divided by a tiny standard deviation, turning a rare stroke there into a value of 30.
     """
 
     means: list[float]
     scales: list[float]
 
     @classmethod
-    def fit(cls, inputs: Inputs) -> Standardizer:
-        """mean_j = average of feature j; scale_j = its standard deviation sqrt(average (x_j - mean_j)^2)."""
+    def fit(cls, inputs: Inputs, per_feature: bool = True) -> Standardizer:
+        """mean_j = average of feature j; scale_j = its standard deviation sqrt(average (x_j - mean_j)^2).
+
+        With ``per_feature=False``: one mean and one standard deviation over every value.
+        """
         if not inputs:
             raise ValueError("Standardizer.fit needs at least one sample")
-        n = len(inputs)
-        means = [sum(column) / n for column in zip(*inputs)]
-        scales = []
-        for column, mean in zip(zip(*inputs), means):
-            deviation = math.sqrt(sum((x - mean) * (x - mean) for x in column) / n)
-            scales.append(deviation if deviation > 1e-12 * max(1.0, abs(mean)) else 1.0)
-        return cls(means, scales)
+        columns = list(zip(*inputs))
+        if per_feature:
+            pairs = [_mean_and_scale(column) for column in columns]
+            return cls([mean for mean, _ in pairs], [scale for _, scale in pairs])
+        mean, scale = _mean_and_scale([value for x in inputs for value in x])
+        return cls([mean] * len(columns), [scale] * len(columns))
 
     def transform(self, inputs: Inputs) -> Inputs:
         """(x_j - mean_j) / scale_j for every feature of every sample."""

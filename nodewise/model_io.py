@@ -65,7 +65,7 @@ class Model:
             target_scaling = None
         return cls(
             network,
-            Standardizer.fit(train_inputs),
+            Standardizer.fit(train_inputs, per_feature=not dataset.same_units),
             dataset.class_names,
             target_scaling,
             dataset.feature_names,

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from nodewise import datasets, metrics
+from nodewise import cli, datasets, metrics
 from nodewise.cli import SAMPLES_PER_RUN, default_epochs, main
 from nodewise.model_io import load_model
 
@@ -219,6 +219,7 @@ def test_runtime_errors(capsys, argv, message):
         (["train", "--data", "xor", "--hidden", "8,x"], "'8,x' is not a list of layer widths"),
         (["train", "--data", "xor", "--activation", "swish"], "invalid choice: 'swish'"),
         (["train", "--data", "xor", "--frobnicate"], "unrecognized arguments: --frobnicate"),
+        (["train", "--data", "xor", "--seed", "-1"], "'-1' is not a whole number from 0"),
         (["predict", "--data", "x.csv"], "required: --model"),
     ],
 )
@@ -273,6 +274,15 @@ def test_model_and_data_errors(capsys, iris_model, tmp_path):
     assert "sample 0 has 2 features but the model expects 4" in err
     err = one_line_error(capsys, "evaluate", "--model", iris_model, "--data", "xor")
     assert "xor has class(es) 0, 1 that the model never saw" in err
+
+
+def test_interrupt_is_one_line(capsys, monkeypatch):
+    def interrupted(args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "run_train", interrupted)
+    code, out, err = run(capsys, "train", "--data", "xor")
+    assert code == 130 and out == "" and err == "nodewise: interrupted\n"
 
 
 def test_help_exits_cleanly(capsys):

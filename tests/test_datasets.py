@@ -256,6 +256,20 @@ def test_standardizer_matches_numpy_and_round_trips():
         datasets.Standardizer.fit([])
 
 
+def test_standardizing_features_of_one_unit_together():
+    inputs = [[0.0, 0.0, 16.0], [0.0, 4.0, 8.0], [0.0, 0.0, 12.0], [1.0, 8.0, 0.0]]
+    together = datasets.Standardizer.fit(inputs, per_feature=False)
+    values = np.array(inputs).ravel()
+    assert together.means == pytest.approx([values.mean()] * 3) and together.scales == pytest.approx(
+        [values.std()] * 3
+    )
+    # per feature, the nearly blank first "pixel" would be blown up to sqrt(3) ~ 1.7 for its single stroke;
+    # together, its stroke stays small next to the others
+    assert datasets.Standardizer.fit(inputs).transform(inputs)[3][0] == pytest.approx(math.sqrt(3))
+    assert together.transform(inputs)[3][0] == pytest.approx((1.0 - values.mean()) / values.std())
+    assert datasets.load("digits").same_units and not datasets.load("moons").same_units
+
+
 def test_one_hot():
     assert datasets.one_hot([2, 0], 3) == [[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]
     with pytest.raises(ValueError, match="label 1 is 3: expected a class index from 0 to 2"):

@@ -30,6 +30,13 @@ def test_create_fits_the_scaling_on_the_given_part_only():
     assert model.class_names == ["0", "1"] and not model.is_regression
 
 
+def test_pixels_are_standardized_together():
+    data = datasets.load("digits")
+    model = Model.create(data, data.inputs[:100], data.labels[:100], [3])
+    assert model.input_scaling == datasets.Standardizer.fit(data.inputs[:100], per_feature=False)
+    assert len(set(model.input_scaling.scales)) == 1 and len(model.input_scaling.scales) == 64
+
+
 def test_regression_model_predicts_in_the_data_units():
     model, data = regressor()
     assert model.network.output == "identity" and model.network.shape == [1, 4, 1] and model.is_regression
