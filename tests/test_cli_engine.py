@@ -38,7 +38,8 @@ def test_a_model_saved_from_the_matrix_engine_works_on_either(capsys, tmp_path):
     model = load_model(path)
     assert type(model.network) is Network  # the file holds parameters, not an engine
     for engine in ("node", "matrix"):
-        evaluated = run_json(capsys, "evaluate", "--model", path, "--data", "digits", "--engine", engine)
+        saved_model = ["--model", path, "--data", "digits"]
+        evaluated = run_json(capsys, "evaluate", "--json", *saved_model, "--engine", engine)
         assert evaluated["engine"] == engine and evaluated["part"] == "test"
         assert evaluated["accuracy"] == pytest.approx(trained["test_accuracy"], abs=1e-12)
         assert evaluated["loss"] == pytest.approx(trained["test_loss"], rel=1e-9)
