@@ -26,9 +26,7 @@ extrapolates its cost to 60,000 samples per epoch.
 from __future__ import annotations
 
 import argparse
-import gzip
 import os
-import struct
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -38,6 +36,8 @@ from threadpoolctl import threadpool_info, threadpool_limits
 
 from nodewise import Network
 from nodewise.matrix import MatrixNetwork
+from nodewise.mnist import load_mnist
+from nodewise.preprocessing import one_hot, prepare
 
 try:
     import torch
@@ -48,27 +48,12 @@ except ImportError:
 # --- data ------------------------------------------------------------------------------------
 
 
-def read_idx(path: Path) -> np.ndarray:
-    """An IDX file (gzipped): magic 0x0000080D (D dimensions, unsigned bytes), D sizes, then the data."""
-    with gzip.open(path, "rb") as file:
-        data = file.read()
-    zero, kind, dimensions = struct.unpack(">HBB", data[:4])
-    if zero != 0 or kind != 0x08:
-        raise ValueError(f"{path} is not an IDX file of unsigned bytes")
-    sizes = struct.unpack(f">{dimensions}I", data[4 : 4 + 4 * dimensions])
-    return np.frombuffer(data, np.uint8, offset=4 + 4 * dimensions).reshape(sizes)
-
-
-def load_mnist(directory: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Training and test images as (samples, 784) floats in [0, 1], and their labels."""
-    images = [read_idx(directory / f"{part}-images-idx3-ubyte.gz") for part in ("train", "t10k")]
-    labels = [read_idx(directory / f"{part}-labels-idx1-ubyte.gz") for part in ("train", "t10k")]
-    train, test = (image.reshape(len(image), -1) / 255.0 for image in images)
-    return train, labels[0].astype(np.int64), test, labels[1].astype(np.int64)
-
-
-def one_hot(labels: np.ndarray, classes: int = 10) -> np.ndarray:
-    return np.eye(classes)[labels]
+def load_data(directory: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Training and test images as (samples, 784) floats in [0, 1], and their labels as int64."""
+    mnist = load_mnist(directory)
+    train, _ = prepare(mnist.train_images, mnist.train_labels)
+    test, _ = prepare(mnist.test_images, mnist.test_labels)
+    return train, mnist.train_labels.astype(np.int64), test, mnist.test_labels.astype(np.int64)
 
 
 def batches(samples: int, batch_size: int, epoch_seed: np.random.Generator):
@@ -281,7 +266,7 @@ def main() -> None:
     args = parser.parse_args()
     if not args.mnist_dir:
         parser.error("where are the MNIST files? pass --mnist-dir DIR or set NODEWISE_MNIST_DIR")
-    data = load_mnist(Path(args.mnist_dir))
+    data = load_data(Path(args.mnist_dir))
     print(f"MNIST from {args.mnist_dir}: {len(data[0])} training / {len(data[2])} test digits")
     print("784-128-10 relu/softmax, SGD momentum 0.9, rate 0.05, batch 64, 10 epochs, same start and batches")
     if torch is None:

@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
+from nodewise.metrics import PROBABILITY_FLOOR
 from nodewise.network import (
     Network,
     Parameters,
@@ -128,6 +129,26 @@ BATCH_LOSSES: dict[str, Callable[[np.ndarray, np.ndarray], float]] = {
     "sigmoid": binary_cross_entropy,
     "softmax": cross_entropy,
 }
+
+
+def mean_loss(output: str, T: np.ndarray, Y: np.ndarray) -> float:
+    """The mean loss over the rows, from the outputs Y: :func:`nodewise.metrics.loss` for whole arrays.
+
+    The same formulas, in float64: half squared error, binary cross-entropy or
+    cross-entropy, with probabilities clipped to [eps, 1 - eps] before the log (see
+    :data:`nodewise.metrics.PROBABILITY_FLOOR`), so training reports one number for
+    both engines. A diverging network's loss becomes infinite or NaN quietly, as there.
+    """
+    T, Y = np.asarray(T, np.float64), np.asarray(Y, np.float64)
+    floor = PROBABILITY_FLOOR
+    with np.errstate(over="ignore", invalid="ignore"):
+        if output == "identity":
+            return 0.5 * float(np.sum(np.square(Y - T))) / len(Y)
+        log_y = np.log(np.clip(Y, floor, 1.0 - floor))
+        if output == "softmax":
+            return -float(np.sum(T * log_y)) / len(Y)
+        log_not_y = np.log(np.clip(1.0 - Y, floor, 1.0 - floor))
+        return -float(np.sum(T * log_y + (1.0 - T) * log_not_y)) / len(Y)
 
 
 # --- checks ----------------------------------------------------------------------------------

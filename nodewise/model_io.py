@@ -18,11 +18,15 @@ from typing import Any
 
 from nodewise import metrics
 from nodewise.datasets import Dataset, Inputs, Labels, Standardizer, one_hot
+from nodewise.matrix import MatrixNetwork
 from nodewise.network import Network, check_vector
-from nodewise.training import predict
+from nodewise.training import Engine, predict
 
 FORMAT = "nodewise-model"
 VERSION = 1
+
+ENGINES = ("node", "matrix")
+"""The engines a model can compute with: the node graph, or the same network as matrices."""
 
 
 @dataclass
@@ -34,9 +38,13 @@ class Model:
     identity output) the network predicts the standardized target, and
     ``target_scaling`` turns it back into the data's units. ``data`` records the data
     set, seed, test size and target column the model was trained with.
+
+    The network is a node :class:`Network` or a :class:`MatrixNetwork` (see
+    :meth:`use_engine`); the file stores only its parameters, so a model saved from
+    either engine loads into either.
     """
 
-    network: Network
+    network: Engine
     input_scaling: Standardizer
     class_names: list[str] | None
     target_scaling: Standardizer | None = None
@@ -71,6 +79,19 @@ class Model:
             dataset.feature_names,
             dict(data or {}),
         )
+
+    def use_engine(self, engine: str) -> None:
+        """Compute from now on with the node graph ("node") or its matrix twin ("matrix").
+
+        The parameters are copied exactly (float64), so predictions stay the same up to
+        rounding; training goes on from the same point (momentum starts again from zero).
+        """
+        if engine not in ENGINES:
+            raise ValueError(f"engine is {engine!r}: expected one of {', '.join(ENGINES)}")
+        if engine == "matrix" and not isinstance(self.network, MatrixNetwork):
+            self.network = MatrixNetwork.from_network(self.network)
+        elif engine == "node" and isinstance(self.network, MatrixNetwork):
+            self.network = self.network.to_network()
 
     @property
     def is_regression(self) -> bool:

@@ -7,7 +7,8 @@ Sections:
 * the function a network computes: :func:`plot_network_function`;
 * learning: :func:`plot_curves`, :func:`plot_loss_curves`, :func:`plot_gradient_check`,
   :func:`plot_loss_surface`;
-* training curves: :func:`plot_history`, :func:`plot_histories`, :func:`plot_confusion_matrix`.
+* training curves: :func:`plot_history`, :func:`plot_histories`, :func:`plot_confusion_matrix`;
+* matrices: :func:`plot_engine_speeds`.
 
 Every function returns its matplotlib Figure. Pass ``ax`` to draw on axes you made
 yourself (to put pictures side by side); without it, a new figure is made. In a notebook,
@@ -595,4 +596,32 @@ def plot_confusion_matrix(
     ax.set_yticks(range(size), names)
     ax.set_xlabel("predicted class")
     ax.set_ylabel("true class")
+    return figure
+
+
+# --- matrices ---
+
+
+def plot_engine_speeds(
+    sizes: Sequence[float],
+    seconds_per_sample: Mapping[str, Sequence[float]],
+    xlabel: str = "hidden neurons",
+    ax: Axes | None = None,
+) -> Figure:
+    """Training time per sample against network size, one line per engine, both axes on a log scale.
+
+    On log axes a cost that grows as a power of the size is a straight line, and the
+    vertical gap between two engines is their speed ratio, the same at every height:
+    one tick (a factor 10) apart means ten times faster.
+    """
+    figure, ax = _figure_and_axes(ax, (5, 3))
+    for (label, seconds), marker in zip(seconds_per_sample.items(), "osd^v"):
+        if len(seconds) != len(sizes):
+            raise ValueError(f"{label!r} has {len(seconds)} times for {len(sizes)} sizes: pass one per size")
+        ax.plot(sizes, seconds, marker=marker, label=label)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("seconds per training sample")
+    ax.legend()
     return figure

@@ -9,6 +9,12 @@ on the validation data, which it never learns from.
 The data is checked once, before the first epoch, so a bad sample is reported by its
 row number; the loop itself only calls the network's ``forward``, ``backward`` and
 ``step``.
+
+Either engine trains here: a node :class:`~nodewise.network.Network`, which takes one
+sample at a time as lists of floats, or its twin :class:`~nodewise.matrix.MatrixNetwork`,
+which takes a whole mini-batch as one numpy array. Only :func:`train_batch`,
+:func:`predict` and the checks and measurements beside them tell the two apart; from
+the same start, with the same seed, both end with the same parameters and History.
 """
 
 from __future__ import annotations
@@ -19,10 +25,15 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 from tqdm.auto import tqdm
 
 from nodewise import metrics
+from nodewise.matrix import MatrixNetwork, check_array, mean_loss
 from nodewise.network import Network, check_learning_rate, check_vector
+
+Engine = Network | MatrixNetwork
+"""Either engine: the node graph, or the same network as matrices."""
 
 LONG_EPOCH = 5000
 """Epochs of at least this many samples also get a progress bar over their samples."""
@@ -80,12 +91,19 @@ def labels_of(output: str, vectors: Sequence[Sequence[float]]) -> list[int]:
     return [int(vector[0] >= 0.5) for vector in vectors]
 
 
-def predict(net: Network, inputs: Sequence[Sequence[float]]) -> list[list[float]]:
-    """The network's output vector for each input."""
+def array_labels(output: str, rows: np.ndarray) -> np.ndarray:
+    """:func:`labels_of` for a whole array, one vector per row (np.argmax also takes the first on a tie)."""
+    return rows.argmax(axis=1) if output == "softmax" else (rows[:, 0] >= 0.5).astype(int)
+
+
+def predict(net: Engine, inputs: Sequence[Sequence[float]]) -> list[list[float]]:
+    """The network's output vector for each input (a matrix network computes them all in one batch)."""
+    if isinstance(net, MatrixNetwork):
+        return net.forward(inputs).tolist()
     return [net.forward(x) for x in inputs]
 
 
-def predict_labels(net: Network, inputs: Sequence[Sequence[float]]) -> list[int]:
+def predict_labels(net: Engine, inputs: Sequence[Sequence[float]]) -> list[int]:
     """The predicted class of each input (softmax or single-sigmoid networks)."""
     if not is_classifier(net.output, net.shape[-1]):
         raise ValueError(
@@ -96,9 +114,14 @@ def predict_labels(net: Network, inputs: Sequence[Sequence[float]]) -> list[int]
 
 
 def evaluate(
-    net: Network, inputs: Sequence[Sequence[float]], targets: Sequence[Sequence[float]]
+    net: Engine, inputs: Sequence[Sequence[float]], targets: Sequence[Sequence[float]]
 ) -> tuple[float, float | None]:
     """(mean loss, accuracy) of the network on this data; accuracy is None for regression."""
+    if isinstance(net, MatrixNetwork):
+        outputs = net.forward(inputs)
+        classifier = is_classifier(net.output, net.shape[-1])
+        loss, right = batch_score(net.output, net.check_targets(targets, len(outputs)), outputs, classifier)
+        return loss / len(outputs), right / len(outputs) if classifier else None
     outputs = predict(net, inputs)
     loss = metrics.loss(net.output, targets, outputs)
     if not is_classifier(net.output, net.shape[-1]):
@@ -110,15 +133,25 @@ def evaluate(
 
 
 def check_data(
-    net: Network, inputs: Sequence[Sequence[float]], targets: Sequence[Sequence[float]], what: str
-) -> tuple[list[list[float]], list[list[float]]]:
-    """Every input and target as lists of floats of the network's widths, or an error naming the row."""
+    net: Engine, inputs: Sequence[Sequence[float]], targets: Sequence[Sequence[float]], what: str
+) -> tuple[list[list[float]], list[list[float]]] | tuple[np.ndarray, np.ndarray]:
+    """Every input and target of the network's widths, or an error naming the row.
+
+    For the node engine, lists of floats; for the matrix engine, two arrays of its dtype,
+    one sample per row (the form its forward and backward take).
+    """
     if len(inputs) != len(targets):
         raise ValueError(
             f"{what}: {len(inputs)} inputs but {len(targets)} targets; pass one target per input"
         )
-    if not inputs:
+    if len(inputs) == 0:
         raise ValueError(f"{what} is empty: pass at least one sample")
+    if isinstance(net, MatrixNetwork):
+        X = check_array(inputs, (None, net.shape[0]), f"{what} inputs", net.dtype)
+        try:
+            return X, net.check_targets(targets, len(X))
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"{what}: {error}") from None
     checked_inputs = [check_vector(x, net.shape[0], f"{what} input {row}") for row, x in enumerate(inputs)]
     checked_targets = []
     for row, target in enumerate(targets):
@@ -146,24 +179,51 @@ def _check_settings(epochs: int, batch_size: int, momentum: float, weight_decay:
 
 
 def train_batch(
-    net: Network,
-    inputs: Sequence[list[float]],
-    targets: Sequence[list[float]],
+    net: Engine,
+    inputs: Sequence[list[float]] | np.ndarray,
+    targets: Sequence[list[float]] | np.ndarray,
     learning_rate: float,
     momentum: float,
     weight_decay: float,
-) -> list[list[float]]:
+) -> list[list[float]] | np.ndarray:
     """One mini-batch: forward and backward for each sample, then one step for the whole batch.
 
+    The matrix engine does the forward and backward sweeps of all the samples at once.
     Returns the outputs the network gave before its step, from which the loop measures
     the loss. This is the only place the loop touches the network.
     """
-    outputs = []
-    for x, target in zip(inputs, targets):
-        outputs.append(net.forward(x))
-        net.backward(target)
+    if isinstance(net, MatrixNetwork):
+        outputs = net.forward(inputs)
+        net.backward(targets)
+    else:
+        outputs = []
+        for x, target in zip(inputs, targets):
+            outputs.append(net.forward(x))
+            net.backward(target)
     net.step(learning_rate, momentum, weight_decay)
     return outputs
+
+
+def batch_score(
+    output: str,
+    targets: Sequence[list[float]] | np.ndarray,
+    outputs: list[list[float]] | np.ndarray,
+    classifier: bool,
+) -> tuple[float, int]:
+    """(loss summed over the batch, number of samples classified right) from the outputs of train_batch.
+
+    Arrays from the matrix engine are measured with numpy, by the same formulas as lists.
+    """
+    if isinstance(outputs, np.ndarray):
+        loss = mean_loss(output, targets, outputs) * len(outputs)
+        if not classifier:
+            return loss, 0
+        return loss, int(np.sum(array_labels(output, outputs) == array_labels(output, targets)))
+    loss = metrics.loss(output, targets, outputs) * len(outputs)
+    if not classifier:
+        return loss, 0
+    predicted, true = labels_of(output, outputs), labels_of(output, targets)
+    return loss, sum(p == t for p, t in zip(predicted, true))
 
 
 def _all_finite(parameters: list) -> bool:
@@ -171,8 +231,12 @@ def _all_finite(parameters: list) -> bool:
     return math.isfinite(sum(sum(map(sum, weights)) + sum(biases) for weights, biases in parameters))
 
 
-def _clear_velocities(net: Network) -> None:
+def _clear_velocities(net: Engine) -> None:
     """Forget every momentum velocity (after a divergence they may be infinite)."""
+    if isinstance(net, MatrixNetwork):
+        for velocities in net.weight_velocities + net.bias_velocities:
+            velocities.fill(0.0)
+        return
     for neurons in net.neurons:
         for neuron in neurons:
             neuron.bias_velocity = 0.0
@@ -180,7 +244,7 @@ def _clear_velocities(net: Network) -> None:
                 connection.velocity = 0.0
 
 
-def _diverged(net: Network, last_finite: list, epoch: int, learning_rate: float, history: History) -> None:
+def _diverged(net: Engine, last_finite: list, epoch: int, learning_rate: float, history: History) -> None:
     net.set_parameters(last_finite)
     _clear_velocities(net)
     raise TrainingDiverged(
@@ -191,7 +255,7 @@ def _diverged(net: Network, last_finite: list, epoch: int, learning_rate: float,
 
 
 def train(
-    net: Network,
+    net: Engine,
     inputs: Sequence[Sequence[float]],
     targets: Sequence[Sequence[float]],
     *,
@@ -206,7 +270,9 @@ def train(
 ) -> History:
     """Train ``net`` on (inputs, targets) for ``epochs`` epochs and return the :class:`History`.
 
-    Targets are lists of the network's output width: one-hot for a softmax output.
+    ``net`` is a node :class:`Network` or a :class:`MatrixNetwork`; inputs and targets may
+    be nested lists or numpy arrays for either. Targets have the network's output width:
+    one-hot for a softmax output.
     Each epoch reshuffles the samples (seeded by ``seed``) and takes one step per
     mini-batch of ``batch_size`` samples; ``momentum`` and ``weight_decay`` go to
     ``net.step``. With ``validation=(inputs, targets)``, the network is measured on that
@@ -247,9 +313,9 @@ def train(
 
 
 def run_epoch(
-    net: Network,
-    inputs: list[list[float]],
-    targets: list[list[float]],
+    net: Engine,
+    inputs: list[list[float]] | np.ndarray,
+    targets: list[list[float]] | np.ndarray,
     order: list[int],
     batch_size: int,
     learning_rate: float,
@@ -262,27 +328,27 @@ def run_epoch(
     Stops early, returning a NaN loss, as soon as a batch's loss is not finite.
     """
     classifier = is_classifier(net.output, net.shape[-1])
+    matrix = isinstance(net, MatrixNetwork)
     loss_sum, right = 0.0, 0
     for first in range(0, len(order), batch_size):
         batch = order[first : first + batch_size]
-        batch_targets = [targets[i] for i in batch]
-        outputs = train_batch(
-            net, [inputs[i] for i in batch], batch_targets, learning_rate, momentum, weight_decay
-        )
-        batch_loss = metrics.loss(net.output, batch_targets, outputs) * len(batch)
+        if matrix:
+            batch_inputs, batch_targets = inputs[batch], targets[batch]
+        else:
+            batch_inputs, batch_targets = [inputs[i] for i in batch], [targets[i] for i in batch]
+        outputs = train_batch(net, batch_inputs, batch_targets, learning_rate, momentum, weight_decay)
+        batch_loss, batch_right = batch_score(net.output, batch_targets, outputs, classifier)
         if not math.isfinite(batch_loss):
             return math.nan, None
         loss_sum += batch_loss
-        if classifier:
-            predicted, true = labels_of(net.output, outputs), labels_of(net.output, batch_targets)
-            right += sum(p == t for p, t in zip(predicted, true))
+        right += batch_right
         samples_bar.update(len(batch))
     return loss_sum / len(order), right / len(order) if classifier else None
 
 
 def _record(
     history: History,
-    net: Network,
+    net: Engine,
     loss: float,
     accuracy: float | None,
     seconds: float,
