@@ -35,6 +35,8 @@ notebooks: $(STAMP)
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/node_engine_speed.py
+	$(BIN)/python benchmarks/digits_accuracy.py
+	$(if $(NODEWISE_MNIST_DIR),$(BIN)/python benchmarks/matrix_speed.py,@echo "matrix_speed.py needs MNIST: set NODEWISE_MNIST_DIR")
 
 clean:
 	rm -rf $(VENV)

@@ -36,7 +36,8 @@ LOSS_NAMES = {
 
 def squared_error(weighted_sums: Sequence[float], targets: Sequence[float]) -> float:
     """L = 1/2 sum_k (z_k - t_k)^2, the loss paired with identity outputs (y = z)."""
-    return 0.5 * sum((z - t) ** 2 for z, t in zip(weighted_sums, targets, strict=True))
+    differences = [z - t for z, t in zip(weighted_sums, targets, strict=True)]
+    return 0.5 * sum(d * d for d in differences)  # d * d is inf for a huge d, where d ** 2 raises
 
 
 def binary_cross_entropy(weighted_sums: Sequence[float], targets: Sequence[float]) -> float:

@@ -132,6 +132,10 @@ def test_losses_match_their_definitions():
     assert net.loss([0.2, 0.4], [0.0, 1.0]) == pytest.approx(-math.log(y[1]), rel=1e-12)
 
 
+def test_squared_error_of_a_huge_difference_is_infinite_not_an_exception():
+    assert squared_error([1e200], [0.0]) == math.inf
+
+
 def test_stable_losses_agree_with_naive_formulas():
     z, t = [-3.0, 0.5, 2.0], [0.2, 1.0, 0.0]
     assert squared_error(z, t) == pytest.approx(0.5 * sum((a - b) ** 2 for a, b in zip(z, t)))
