@@ -31,7 +31,10 @@ def close_figures():
 
 
 def test_plot_fit_draws_the_data_and_each_networks_curve_over_the_data_range():
-    nets = {"a": Network([1, 3, 1], activation="tanh", seed=1), "b": Network([1, 2, 1], seed=2)}
+    nets = {
+        "a": Network([1, 3, 1], activation="tanh", output="identity", seed=1),
+        "b": Network([1, 2, 1], output="identity", seed=2),
+    }
     inputs, targets = [[-1.0], [0.5], [2.0]], [[0.3], [-0.2], [0.9]]
     figure = plot_fit(nets, inputs, targets, points=5)
     (ax,) = figure.axes
@@ -46,10 +49,10 @@ def test_plot_fit_draws_the_data_and_each_networks_curve_over_the_data_range():
 
 def test_plot_fit_on_given_axes_and_refuses_unequal_lengths():
     figure, (left, right) = plt.subplots(1, 2)
-    assert plot_fit({"n": Network([1, 1])}, [[0.0], [1.0]], [0.0, 1.0], right) is figure
+    assert plot_fit({"n": Network([1, 1], output="identity")}, [[0.0], [1.0]], [0.0, 1.0], right) is figure
     assert not left.get_lines() and len(right.get_lines()) == 1
     with pytest.raises(ValueError, match="2 inputs and 1 targets"):
-        plot_fit({"n": Network([1, 1])}, [[0.0], [1.0]], [0.0])
+        plot_fit({"n": Network([1, 1], output="identity")}, [[0.0], [1.0]], [0.0])
 
 
 def test_outputs_on_plane_is_the_forward_pass_row_per_x2():
@@ -156,8 +159,8 @@ def test_train_in_stages_matches_one_snapshot_per_stage():
 
 
 def test_animation_has_one_frame_per_snapshot_and_saves_a_gif(tmp_path):
-    net = Network([1, 2, 1], seed=0)
-    later = Network([1, 2, 1], seed=1).parameters()
+    net = Network([1, 2, 1], output="identity", seed=0)
+    later = Network([1, 2, 1], output="identity", seed=1).parameters()
     snapshots = [(0, net.parameters()), (5, later), (10, later)]
     animation = animate(net, snapshots, lambda n, ax: plot_fit({"net": n}, [[0.0], [1.0]], [0.0, 1.0], ax))
     assert isinstance(animation, FuncAnimation)
