@@ -692,7 +692,7 @@ def class_probabilities(net: Network, outputs: np.ndarray) -> np.ndarray:
 
 
 def _scatter_classes(ax: Axes, inputs: Sequence[Sequence[float]], labels: Sequence[int]) -> None:
-    """The data points, coloured by class, with a white edge so they stand out on any region."""
+    """The data points, coloured by class, with a black edge so they stand out on their own colour."""
     points = np.asarray(inputs, dtype=float)
     labels = np.asarray(labels)
     if len(labels) != len(points):
@@ -700,7 +700,7 @@ def _scatter_classes(ax: Axes, inputs: Sequence[Sequence[float]], labels: Sequen
     for k in np.unique(labels):
         chosen = points[labels == k]
         colour = CLASS_COLOURS[int(k) % len(CLASS_COLOURS)]
-        ax.scatter(*chosen.T, s=14, color=colour, edgecolors="white", linewidths=0.5, label=f"class {k}")
+        ax.scatter(*chosen.T, s=14, color=colour, edgecolors="black", linewidths=0.4, label=f"class {k}")
 
 
 def plot_decision_regions(
