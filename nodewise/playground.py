@@ -117,7 +117,9 @@ def playground():
     default = Setting()
     dataset = widgets.Dropdown(options=list(DATASETS), value=default.dataset, description="data")
     hidden = widgets.Text(value="8", description="hidden", placeholder="e.g. 8 or 6, 4")
-    activation = widgets.Dropdown(options=["tanh", "relu", "sigmoid"], value=default.activation)
+    activation = widgets.Dropdown(
+        options=["tanh", "relu", "sigmoid"], value=default.activation, description="activation"
+    )
     rate = widgets.FloatLogSlider(value=default.learning_rate, base=10, min=-3, max=0.5, description="rate")
     epochs = widgets.IntSlider(value=default.epochs, min=1, max=200, description="epochs")
     button = widgets.Button(description="Train", button_style="primary")

@@ -175,12 +175,14 @@ def test_animation_has_one_frame_per_snapshot_and_saves_a_gif(tmp_path):
         save_gif(animation, str(tmp_path / "training.mp4"))
 
 
-def test_playground_figure_and_widget():
+def test_playground_figure_and_controls():
     figure = playground_figure(Setting(dataset="xor", hidden=(3,), epochs=2))
     regions, curve = [ax for ax in figure.axes if ax.get_label() != "<colorbar>"]
     assert regions.get_title() == "xor: [2, 3, 1], tanh" and curve.get_ylabel() == "accuracy"
     assert len(curve.get_lines()[0].get_ydata()) == 2
     panel = playground()
-    assert [child.description for child in panel.children[1].children] == ["rate", "epochs", "Train"]
+    first_row, (rate, epochs, button), output = panel.children
+    assert [child.description for child in first_row.children] == ["data", "activation", "hidden"]
+    assert (rate.description, epochs.description, button.description) == ("rate", "epochs", "Train")
     with pytest.raises(ValueError, match="unknown data set 'iris'"):
         playground_figure(Setting(dataset="iris"))
