@@ -108,6 +108,14 @@ def playground_figure(setting: Setting | None = None, figure: Figure | None = No
     return figure
 
 
+def hidden_sizes(text: str) -> tuple[int, ...]:
+    """The hidden layer sizes typed in the playground: "8" -> (8,), "6, 4" -> (6, 4)."""
+    words = text.replace(",", " ").split()
+    if not all(word.isdigit() and int(word) > 0 for word in words):
+        raise ValueError(f"hidden sizes {text!r}: type whole numbers of neurons, such as 8 or 6, 4")
+    return tuple(int(word) for word in words)
+
+
 def playground():
     """The interactive panel: controls on top, and a Train button that redraws the picture below."""
     import ipywidgets as widgets
@@ -129,10 +137,10 @@ def playground():
         output.clear_output(wait=True)
         with output:
             try:
-                sizes = tuple(int(size) for size in hidden.value.replace(",", " ").split())
+                sizes = hidden_sizes(hidden.value)
                 setting = Setting(dataset.value, sizes, activation.value, rate.value, epochs.value)
                 display(playground_figure(setting))
-            except ValueError as error:  # a typo in the hidden sizes: say so, keep the panel alive
+            except ValueError as error:  # e.g. a typo in the hidden sizes: say so, keep the panel alive
                 print(f"Cannot train that: {error}")
             plt.close("all")
 

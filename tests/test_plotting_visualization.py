@@ -7,7 +7,7 @@ from matplotlib.animation import FuncAnimation
 from PIL import Image
 
 from nodewise import Network
-from nodewise.playground import Setting, playground, playground_figure, train_in_stages
+from nodewise.playground import Setting, hidden_sizes, playground, playground_figure, train_in_stages
 from nodewise.plotting import (
     animate,
     draw_forward_backward,
@@ -181,8 +181,27 @@ def test_playground_figure_and_controls():
     assert regions.get_title() == "xor: [2, 3, 1], tanh" and curve.get_ylabel() == "accuracy"
     assert len(curve.get_lines()[0].get_ydata()) == 2
     panel = playground()
-    first_row, (rate, epochs, button), output = panel.children
+    first_row, second_row, output = panel.children
+    rate, epochs, button = second_row.children
     assert [child.description for child in first_row.children] == ["data", "activation", "hidden"]
     assert (rate.description, epochs.description, button.description) == ("rate", "epochs", "Train")
     with pytest.raises(ValueError, match="unknown data set 'iris'"):
         playground_figure(Setting(dataset="iris"))
+
+
+def test_playground_train_button_draws_or_explains(capsys):
+    panel = playground()
+    (dataset, _, hidden), (_, epochs, button) = (row.children for row in panel.children[:2])
+    dataset.value, epochs.value = "xor", 1
+    button.click()  # outside a kernel, the Output widget lets the picture through to stdout
+    assert "Figure(800x340)" in capsys.readouterr().out
+    hidden.value = "eight"
+    button.click()
+    assert "Cannot train that: hidden sizes 'eight': type whole numbers" in capsys.readouterr().out
+    assert not plt.get_fignums()
+
+
+def test_hidden_sizes_read_from_text():
+    assert hidden_sizes("8") == (8,) and hidden_sizes(" 6, 4 ") == (6, 4) and hidden_sizes("") == ()
+    with pytest.raises(ValueError, match="whole numbers"):
+        hidden_sizes("6, 0")
