@@ -814,19 +814,28 @@ def plot_hidden_activations(
     return fig
 
 
-def draw_forward_backward(net: Network, x: Sequence[float], target: Sequence[float]) -> Figure:
+def draw_forward_backward(
+    net: Network, x: Sequence[float], target: Sequence[float], axes: Sequence[Axes] | None = None
+) -> Figure:
     """Two diagrams of one sample's journey: forward (nodes shaded by what they hold, with
-    the numbers) and backward (nodes shaded by their error signal δ).
+    the numbers) and backward (nodes shaded by their error signal δ). Pass two ``axes`` to
+    draw on your own.
 
-    Runs ``net.forward(x)`` and ``net.backward(target)``, then clears the gradients that
-    backward added, so drawing never changes what the next ``step`` does.
+    Runs ``net.forward(x)`` and ``net.backward(target)``, then clears every accumulated
+    gradient, so drawing never changes what the next ``step`` does: call it between steps,
+    not in the middle of a batch.
     """
-    fig, (ahead, back) = plt.subplots(1, 2, figsize=(10.0, 4.0))
+    if axes is None:
+        fig, axes = plt.subplots(1, 2, figsize=(10.0, 4.0))
+    elif len(axes) != 2:
+        raise ValueError(f"pass 2 axes (forward, backward), got {len(axes)}")
+    ahead, back = axes
     net.forward(x)
     draw_network(net, ahead, values=True, shade="values", legend=False, title=f"forward: x = {list(x)}")
     net.backward(target)
     draw_network(net, back, errors=True, legend=False, title=f"backward: target = {list(target)}")
     net.clear_gradients()
+    fig = ahead.figure
     fig.tight_layout()
     return fig
 

@@ -134,6 +134,9 @@ def test_forward_backward_shades_values_then_errors_and_leaves_no_gradient():
     (neurons,) = [c for c in backward.collections if c.get_gid() == "neuron"]
     assert np.allclose(neurons.get_array()[:2], [n.error_signal for n in net.neurons[0]])
     assert net.gradients() == before
+    figure, axes = plt.subplots(1, 3)
+    assert draw_forward_backward(net, [0.0, 1.0], [0.0], axes[1:]) is figure
+    assert not axes[0].collections and axes[1].get_title() == "forward: x = [0.0, 1.0]"
 
 
 def test_training_curves_show_loss_and_accuracy_training_against_validation():
