@@ -8,6 +8,10 @@ Sections:
 * learning: :func:`plot_curves`, :func:`plot_loss_curves`, :func:`plot_gradient_check`,
   :func:`plot_loss_surface`;
 * training curves: :func:`plot_history`, :func:`plot_histories`, :func:`plot_confusion_matrix`;
+* what a network learned: :func:`plot_fit`, :func:`plot_decision_regions`,
+  :func:`plot_neuron_activation`, :func:`plot_hidden_activations`, :func:`draw_forward_backward`,
+  :func:`plot_training_curves`;
+* training as an animation: :func:`animate`, :func:`save_gif`;
 * matrices: :func:`plot_engine_speeds`.
 
 Every function returns its matplotlib Figure. Pass ``ax`` to draw on axes you made
@@ -19,12 +23,13 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.animation import FuncAnimation, PillowWriter
 from matplotlib.axes import Axes
-from matplotlib.colors import LinearSegmentedColormap, Normalize
+from matplotlib.colors import LinearSegmentedColormap, Normalize, to_rgb
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
@@ -162,17 +167,22 @@ def _node_error(node: object) -> float | None:
     return node.error_signal
 
 
-def _draw_nodes(ax: Axes, kinds: dict[str, list], position: dict, errors: bool, size: float) -> None:
-    """One scatter per kind of node; with ``errors``, faces coloured by error signal (red < 0 < blue)."""
-    errors_seen = [e for nodes in kinds.values() for e in map(_node_error, nodes) if e is not None]
-    largest = max(map(abs, errors_seen), default=0.0) or 1.0
+SHADES = {"errors": _node_error, "values": _node_value}
+"""What a node's face can be coloured by: its error signal δ, or what it holds after a forward pass."""
+
+
+def _draw_nodes(ax: Axes, kinds: dict[str, list], position: dict, shade: str | None, size: float) -> None:
+    """One scatter per kind of node; with ``shade``, faces coloured by that number (red < 0 < blue)."""
+    shade_of = SHADES.get(shade, _node_error)
+    seen = [e for nodes in kinds.values() for e in map(shade_of, nodes) if e is not None]
+    largest = max(map(abs, seen), default=0.0) or 1.0
     for kind, nodes in kinds.items():
         marker, face, label = NODE_STYLE[kind]
         xs, ys = zip(*(position[id(node)] for node in nodes))
         style = {"marker": marker, "s": size, "edgecolors": "black", "zorder": 2, "label": label, "gid": kind}
-        if errors and kind != "input":
-            colours = [math.nan if e is None else e for e in map(_node_error, nodes)]
-            cmap = SIGNED_COLOURS.with_extremes(bad=face)  # "bad" (nan): no error signal at this node
+        if shade is not None and (kind != "input" or shade == "values"):
+            colours = [math.nan if e is None else e for e in map(shade_of, nodes)]
+            cmap = SIGNED_COLOURS.with_extremes(bad=face)  # "bad" (nan): no such number at this node
             norm = Normalize(-largest, largest)
             ax.scatter(xs, ys, c=colours, cmap=cmap, norm=norm, plotnonfinite=True, **style)
         else:
@@ -238,6 +248,7 @@ def draw_network(
     errors: bool = False,
     legend: bool = True,
     title: str | None = None,
+    shade: str | None = None,
 ) -> Figure:
     """Draw every node and connection of ``net``, found by walking its object graph.
 
@@ -247,8 +258,14 @@ def draw_network(
     width grows with the size of the weight. ``values`` writes what each node holds after
     a forward pass above it (z for a neuron, the signal otherwise); ``errors`` writes each
     error signal δ below its node and colours the node by it (red negative, white zero,
-    blue positive).
+    blue positive). ``shade="values"`` colours the nodes by what they hold instead (the
+    input, z, the activation, the output), the same way; it shows which neurons a chosen
+    input switches on.
     """
+    if shade not in (None, *SHADES):
+        raise ValueError(f"shade is {shade!r}: expected None, 'values' or 'errors'")
+    if shade is None and errors:
+        shade = "errors"
     if not isinstance(net, Network):
         raise TypeError(
             f"draw_network needs a nodewise Network, got {type(net).__name__}; "
@@ -268,7 +285,7 @@ def draw_network(
     }
     _draw_connections(ax, layers, position, weights)
     _draw_links(ax, net, layers, position)
-    _draw_nodes(ax, kinds, position, errors, size=min(520.0, 3000.0 / rows))
+    _draw_nodes(ax, kinds, position, shade, size=min(520.0, 3000.0 / rows))
     _annotate(ax, kinds, position, values, errors)
     ax.set_xlim(-0.5, len(layers) * LAYER_SPACING + NONLINEAR_OFFSET + OUTPUT_OFFSET + 0.5)
     ax.set_ylim(-rows / 2.0, rows / 2.0)
@@ -597,6 +614,292 @@ def plot_confusion_matrix(
     ax.set_xlabel("predicted class")
     ax.set_ylabel("true class")
     return figure
+
+
+# --- what a network learned ----------------------------------------------------------------
+
+CLASS_COLOURS = ["tab:red", "tab:blue", "tab:green", "tab:orange", "tab:purple", "tab:brown"]
+"""One colour per class, for the data points and (mixed by probability) for the regions."""
+PROBABILITY_COLOURS = LinearSegmentedColormap.from_list(
+    "probability", [CLASS_COLOURS[0], "white", CLASS_COLOURS[1]]
+)
+"""Probability of class 1 from 0 (red, class 0) through 0.5 (white, undecided) to 1 (blue, class 1)."""
+
+
+def _column(values: Sequence, what: str) -> np.ndarray:
+    """``values`` as a float array, each entry a number or a one-number list (as targets are)."""
+    array = np.asarray(values, dtype=float)
+    if array.ndim == 2 and array.shape[1] == 1:
+        array = array[:, 0]
+    if array.ndim != 1:
+        raise ValueError(f"{what} must hold one number per sample, e.g. [0.1, -0.3] or [[0.1], [-0.3]]")
+    return array
+
+
+def plot_fit(
+    networks: Mapping[str, Network],
+    inputs: Sequence[Sequence[float]],
+    targets: Sequence[float] | Sequence[Sequence[float]],
+    ax: Axes | None = None,
+    points: int = 201,
+) -> Figure:
+    """The data (grey dots) and each one-input network's curve y(x) over the data's x range.
+
+    ``networks`` maps a label to a network, e.g. one copy per training snapshot
+    (``{"epoch 0": ..., "epoch 50": ...}``): the curves show the function bending toward the data.
+    """
+    x = _column(inputs, "inputs")
+    y = _column(targets, "targets")
+    if len(x) != len(y) or not len(x):
+        raise ValueError(f"{len(x)} inputs and {len(y)} targets: pass one target per input, at least one")
+    fig = plot_network_function(networks, ax, x_range=(x.min(), x.max()), points=points)
+    ax = ax if ax is not None else fig.axes[0]
+    ax.scatter(x, y, s=10, color="0.55", zorder=0, label="data", gid="data")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def _plane(inputs: Sequence[Sequence[float]], margin: float, resolution: int) -> tuple[np.ndarray, ...]:
+    """Evenly spaced x1 and x2 values covering the data's box, ``margin`` wider on every side."""
+    points = np.asarray(inputs, dtype=float)
+    if points.ndim != 2 or points.shape[1] != 2 or not len(points):
+        raise ValueError(
+            f"inputs must be a list of 2-D points such as [[0.5, -1.0], ...], got shape {points.shape}"
+        )
+    low, high = points.min(axis=0) - margin, points.max(axis=0) + margin
+    return np.linspace(low[0], high[0], resolution), np.linspace(low[1], high[1], resolution)
+
+
+def outputs_on_plane(net: Network, x1: Sequence[float], x2: Sequence[float]) -> np.ndarray:
+    """The network's outputs at every point of the grid: ``grid[i, j] = net.forward([x1[j], x2[i]])``.
+
+    Row i is one value of x2 (the vertical axis), column j one value of x1, as an image.
+    """
+    if net.shape[0] != 2:
+        raise ValueError(f"the network has {net.shape[0]} inputs; a picture over the plane needs 2")
+    return np.array([[net.forward([float(a), float(b)]) for a in x1] for b in x2])
+
+
+def class_probabilities(net: Network, outputs: np.ndarray) -> np.ndarray:
+    """Each class's probability on a grid: softmax outputs as they are, a sigmoid y as (1 - y, y)."""
+    if net.output == "softmax":
+        return outputs
+    if net.output == "sigmoid" and net.shape[-1] == 1:
+        return np.concatenate([1.0 - outputs, outputs], axis=-1)
+    raise ValueError(
+        f"decision regions need a classifier (softmax, or one sigmoid output); this network has "
+        f"{net.shape[-1]} {net.output} outputs"
+    )
+
+
+def _scatter_classes(ax: Axes, inputs: Sequence[Sequence[float]], labels: Sequence[int]) -> None:
+    """The data points, coloured by class, with a black edge so they stand out on their own colour."""
+    points = np.asarray(inputs, dtype=float)
+    labels = np.asarray(labels)
+    if len(labels) != len(points):
+        raise ValueError(f"{len(points)} points but {len(labels)} labels: pass one class label per point")
+    for k in np.unique(labels):
+        chosen = points[labels == k]
+        colour = CLASS_COLOURS[int(k) % len(CLASS_COLOURS)]
+        ax.scatter(*chosen.T, s=14, color=colour, edgecolors="black", linewidths=0.4, label=f"class {k}")
+
+
+def plot_decision_regions(
+    net: Network,
+    inputs: Sequence[Sequence[float]],
+    labels: Sequence[int],
+    ax: Axes | None = None,
+    *,
+    resolution: int = 60,
+    margin: float = 0.5,
+    colorbar: bool = True,
+) -> Figure:
+    """What the network answers at every point of the plane, with the data on top.
+
+    Two classes: the heatmap is the probability of class 1, from red (sure of class 0)
+    through white (p = 0.5, the decision boundary) to blue (sure of class 1). More
+    classes: each point's colour mixes the class colours in proportion to their
+    probabilities, so a pure colour is a confident answer and a muddy one a hesitant one.
+    """
+    x1, x2 = _plane(inputs, margin, resolution)
+    probabilities = class_probabilities(net, outputs_on_plane(net, x1, x2))
+    fig, ax = _figure_and_axes(ax, (4.5, 3.8))
+    extent = (x1[0], x1[-1], x2[0], x2[-1])
+    style = {"origin": "lower", "extent": extent, "aspect": "auto", "interpolation": "bilinear"}
+    if probabilities.shape[-1] == 2:
+        image = ax.imshow(probabilities[..., 1], cmap=PROBABILITY_COLOURS, vmin=0.0, vmax=1.0, **style)
+        if colorbar:
+            fig.colorbar(image, ax=ax, label="probability of class 1")
+    else:
+        classes = range(probabilities.shape[-1])
+        palette = np.array([to_rgb(CLASS_COLOURS[k % len(CLASS_COLOURS)]) for k in classes])
+        mixed = probabilities @ palette
+        ax.imshow(0.5 + 0.5 * np.clip(mixed, 0.0, 1.0), **style)  # paler than the points on top
+    _scatter_classes(ax, inputs, labels)
+    ax.set_xlim(x1[0], x1[-1])
+    ax.set_ylim(x2[0], x2[-1])
+    ax.set_xlabel("input x1")
+    ax.set_ylabel("input x2")
+    return fig
+
+
+def plot_neuron_activation(
+    net: Network,
+    layer: int,
+    index: int,
+    inputs: Sequence[Sequence[float]],
+    ax: Axes | None = None,
+    *,
+    resolution: int = 30,
+    margin: float = 0.5,
+    limit: float | None = None,
+) -> Figure:
+    """The activation f(z) of neuron ``index`` in layer ``layer`` (0 = first hidden layer)
+    at every point of the input plane, over the box of ``inputs``.
+
+    Colours are signed: blue positive, white zero, red negative, from -``limit`` to
+    ``limit`` (by default the largest size seen). A ReLU neuron is white on one side of a
+    straight line and grows blue on the other; a tanh neuron turns smoothly from red to blue.
+    """
+    layers = walk_layers(net)
+    if not 0 <= layer < len(layers) or not 0 <= index < len(layers[layer]):
+        raise ValueError(
+            f"there is no neuron {index} in layer {layer}: the layers (0 = first hidden) have "
+            f"{[len(neurons) for neurons in layers]} neurons"
+        )
+    x1, x2 = _plane(inputs, margin, resolution)
+    node = layers[layer][index].nonlinear
+    values = np.empty((len(x2), len(x1)))
+    for i, b in enumerate(x2):
+        for j, a in enumerate(x1):
+            net.forward([float(a), float(b)])
+            values[i, j] = node.output
+    limit = limit if limit is not None else float(np.abs(values).max()) or 1.0
+    fig, ax = _figure_and_axes(ax, (2.5, 2.5))
+    style = {"origin": "lower", "extent": (x1[0], x1[-1], x2[0], x2[-1]), "aspect": "auto"}
+    ax.imshow(values, cmap=SIGNED_COLOURS, vmin=-limit, vmax=limit, **style)
+    ax.set_xlabel("x1")
+    ax.set_ylabel("x2")
+    return fig
+
+
+def plot_hidden_activations(
+    net: Network, inputs: Sequence[Sequence[float]], *, resolution: int = 30, margin: float = 0.5
+) -> Figure:
+    """One small heatmap per neuron (:func:`plot_neuron_activation`), laid out like the network:
+    one column per layer, the neurons top to bottom, the output layer last.
+
+    A figure of many axes, so there is no ``ax`` to pass; draw one neuron on your own axes
+    with :func:`plot_neuron_activation`.
+    """
+    sizes = [len(neurons) for neurons in walk_layers(net)]
+    rows = max(sizes)
+    fig, axes = plt.subplots(
+        rows, len(sizes), figsize=(1.9 * len(sizes), 1.7 * rows), squeeze=False, sharex=True, sharey=True
+    )
+    for layer, size in enumerate(sizes):
+        top = (rows - size) // 2  # centre a short layer, as the diagram does
+        for row in range(rows):
+            ax = axes[row, layer]
+            if not top <= row < top + size:
+                ax.set_axis_off()
+                continue
+            index = row - top
+            plot_neuron_activation(net, layer, index, inputs, ax, resolution=resolution, margin=margin)
+            last = layer == len(sizes) - 1
+            ax.set_title(f"{'output' if last else f'layer {layer}'}, neuron {index}", fontsize=8)
+            ax.tick_params(labelsize=6)
+            ax.xaxis.label.set_fontsize(7)
+            ax.yaxis.label.set_fontsize(7)
+    fig.tight_layout()
+    return fig
+
+
+def draw_forward_backward(
+    net: Network, x: Sequence[float], target: Sequence[float], axes: Sequence[Axes] | None = None
+) -> Figure:
+    """Two diagrams of one sample's journey: forward (nodes shaded by what they hold, with
+    the numbers) and backward (nodes shaded by their error signal δ). Pass two ``axes`` to
+    draw on your own.
+
+    Runs ``net.forward(x)`` and ``net.backward(target)``, then clears every accumulated
+    gradient, so drawing never changes what the next ``step`` does: call it between steps,
+    not in the middle of a batch.
+    """
+    if axes is None:
+        fig, axes = plt.subplots(1, 2, figsize=(10.0, 4.0))
+    elif len(axes) != 2:
+        raise ValueError(f"pass 2 axes (forward, backward), got {len(axes)}")
+    ahead, back = axes
+    net.forward(x)
+    draw_network(net, ahead, values=True, shade="values", legend=False, title=f"forward: x = {list(x)}")
+    net.backward(target)
+    draw_network(net, back, errors=True, legend=False, title=f"backward: target = {list(target)}")
+    net.clear_gradients()
+    fig = ahead.figure
+    fig.tight_layout()
+    return fig
+
+
+def plot_training_curves(history: History, axes: Sequence[Axes] | None = None) -> Figure:
+    """Loss (left) and, for a classifier, accuracy (right) per epoch, training against validation
+    (see :func:`plot_history`). Pass two ``axes`` to draw on your own."""
+    metrics = ["loss", "accuracy"] if history.train_accuracy else ["loss"]
+    if axes is None:
+        fig, axes = plt.subplots(1, len(metrics), figsize=(4.5 * len(metrics), 3.0), squeeze=False)
+        axes = list(axes[0])
+    elif len(axes) < len(metrics):
+        raise ValueError(f"pass {len(metrics)} axes, one each for {' and '.join(metrics)}")
+    for metric, ax in zip(metrics, axes):
+        plot_history(history, metric, ax)
+    fig = axes[0].figure
+    fig.tight_layout()
+    return fig
+
+
+# --- training as an animation -----------------------------------------------------------------
+
+
+def animate(
+    net: Network,
+    snapshots: Sequence[tuple[int, list]],
+    draw: Callable[[Network, Axes], object],
+    *,
+    figsize: tuple[float, float] = (4.0, 3.4),
+    interval: int = 400,
+) -> FuncAnimation:
+    """An animation with one frame per snapshot ``(epoch, parameters)``.
+
+    Each frame loads the snapshot's parameters into ``net`` and calls ``draw(net, ax)`` on
+    cleared axes, e.g. ``lambda net, ax: plot_decision_regions(net, X, y, ax, colorbar=False)``.
+    In a notebook, show it with ``HTML(animation.to_jshtml())`` (it plays in saved
+    outputs); save it with :func:`save_gif`. ``net`` keeps the last snapshot's parameters.
+    """
+    if not snapshots:
+        raise ValueError("snapshots is empty: pass (epoch, net.parameters()) pairs, one per frame")
+    fig, ax = plt.subplots(figsize=figsize)
+
+    def frame(number: int) -> list:
+        epoch, parameters = snapshots[number]
+        ax.clear()
+        net.set_parameters(parameters)
+        draw(net, ax)
+        ax.set_title(f"epoch {epoch}")
+        return []
+
+    frame(0)
+    fig.tight_layout()
+    animation = FuncAnimation(fig, frame, frames=len(snapshots), interval=interval, blit=False)
+    plt.close(fig)  # only the animation is shown, not also its first frame as a still picture
+    return animation
+
+
+def save_gif(animation: FuncAnimation, path: str, fps: int = 3) -> str:
+    """Save ``animation`` as an animated GIF at ``path`` (drawn by Pillow) and return the path."""
+    if not str(path).lower().endswith(".gif"):
+        raise ValueError(f"path {path!r} must end in .gif: save_gif writes GIF files")
+    animation.save(path, writer=PillowWriter(fps=fps))
+    return str(path)
 
 
 # --- matrices ---

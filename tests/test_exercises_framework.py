@@ -27,8 +27,7 @@ def test_feedback_statuses_and_text():
 
 
 def test_call_reports_instead_of_raising():
-    def unfinished(x):
-        ...
+    def unfinished(x): ...
 
     def broken(x):
         return 1 / 0

@@ -12,8 +12,7 @@ from nodewise import Network
 from nodewise.exercises import CORRECT, INCORRECT, NOT_ATTEMPTED, part08
 
 
-def unanswered(*_):
-    ...
+def unanswered(*_): ...
 
 
 @pytest.fixture
