@@ -255,7 +255,7 @@ class MatrixNetwork:
         self.shape = check_shape(shape)
         get_activation(activation)
         self.activation = activation
-        self.output = check_output(output)
+        self.output = check_output(output, self.shape[-1])
         self.seed = seed
         self.dtype = check_dtype(dtype)
         self.weights: list[np.ndarray] = []

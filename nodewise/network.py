@@ -63,12 +63,20 @@ def check_learning_rate(learning_rate: object) -> float:
     return rate
 
 
-def check_output(output: object) -> str:
-    """An output kind is one of identity, sigmoid, softmax (each paired with its loss)."""
+def check_output(output: object, width: int) -> str:
+    """An output kind is one of identity, sigmoid, softmax (each paired with its loss).
+
+    Softmax needs at least two outputs: over a single one it always gives 1.
+    """
     if output not in OUTPUTS:
         raise ValueError(
             f"unknown output {output!r}: expected one of {', '.join(OUTPUTS)} "
             "(softmax for classes, sigmoid for yes/no labels, identity for regression)"
+        )
+    if output == "softmax" and width == 1:
+        raise ValueError(
+            "softmax over a single output always gives 1: use output='sigmoid' for a yes/no "
+            "label, output='identity' for a number, or one softmax output per class"
         )
     return output
 
@@ -138,7 +146,7 @@ class Network:
         self.shape = check_shape(shape)
         hidden = get_activation(activation)
         self.activation = activation
-        self.output = check_output(output)
+        self.output = check_output(output, self.shape[-1])
         self.seed = seed
         rng = random.Random(seed)
 

@@ -25,7 +25,7 @@ def assert_hint(feedback, text):
 
 @pytest.mark.parametrize("shape", part01.SHAPES)
 def test_reference_counts_match_the_built_graph(shape):
-    net = Network(shape)
+    net = Network(shape, output="identity")
     nodes = len(net.input_nodes) + len(net.output_nodes)
     nodes += sum(len(layer) for layer in net.neurons) + sum(len(layer) for layer in net.nonlinear_nodes)
     connections = sum(len(node.outgoing) for node in net.input_nodes)

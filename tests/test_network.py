@@ -34,7 +34,7 @@ def with_random_biases(net, seed):
 
 @pytest.mark.parametrize("shape", [[1, 1], [3, 3, 3], [4, 8, 3], [2, 5, 4, 1], [64, 10, 10, 10, 10]])
 def test_node_and_connection_counts(shape):
-    net = Network(shape)
+    net = Network(shape, output="identity")
     assert len(net.input_nodes) == shape[0]
     assert [len(layer) for layer in net.neurons] == shape[1:]
     assert [len(layer) for layer in net.nonlinear_nodes] == shape[1:]
@@ -398,6 +398,12 @@ def test_bad_targets(output, target, message):
     net.forward([0.1, 0.2])
     with pytest.raises((ValueError, TypeError), match=message):
         net.backward(target)
+
+
+def test_softmax_over_one_output_is_refused():
+    with pytest.raises(ValueError, match="single output always gives 1"):
+        Network([2, 1])
+    assert Network([2, 1], output="sigmoid").shape == [2, 1]
 
 
 def test_backward_before_forward():

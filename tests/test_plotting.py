@@ -172,7 +172,7 @@ def test_activations_side_by_side():
 def test_network_function_is_the_forward_pass():
     nets = {
         "tanh": Network([1, 4, 1], activation="tanh", output="identity", seed=2),
-        "linear": Network([1, 1]),
+        "linear": Network([1, 1], output="identity"),
     }
     ax = one_axes(plot_network_function({"tanh": nets["tanh"]}, x_range=(-1.0, 1.0), points=11))
     (line,) = ax.get_lines()
@@ -180,9 +180,9 @@ def test_network_function_is_the_forward_pass():
     assert list(line.get_ydata()) == [nets["tanh"].forward([float(x)])[0] for x in line.get_xdata()]
     assert ax.get_xlabel() == "input x" and ax.get_ylabel() == "network output y0"
     with pytest.raises(ValueError, match="1 input"):
-        plot_network_function({"two inputs": Network([2, 1])})
+        plot_network_function({"two inputs": Network([2, 1], output="identity")})
     with pytest.raises(ValueError, match="output #3"):
-        plot_network_function({"one output": Network([1, 1])}, output=3)
+        plot_network_function({"one output": Network([1, 1], output="identity")}, output=3)
 
 
 # --- learning ------------------------------------------------------------------------------

@@ -97,7 +97,7 @@ def test_decision_regions_refuse_a_regression_network_and_3d_points():
 
 
 def test_neuron_activation_is_the_nonlinear_nodes_output_with_symmetric_limits():
-    net = Network([2, 2, 1], activation="relu", seed=4)
+    net = Network([2, 2, 1], activation="relu", output="sigmoid", seed=4)
     figure = plot_neuron_activation(net, 0, 1, SQUARE, resolution=3, margin=0.0)
     (ax,) = figure.axes
     (image,) = ax.get_images()
@@ -113,7 +113,7 @@ def test_neuron_activation_is_the_nonlinear_nodes_output_with_symmetric_limits()
 
 
 def test_hidden_activations_are_laid_out_in_the_shape_of_the_network():
-    net = Network([2, 3, 2, 1], activation="tanh", seed=0)
+    net = Network([2, 3, 2, 1], activation="tanh", output="sigmoid", seed=0)
     figure = plot_hidden_activations(net, SQUARE, resolution=3)
     shown = [ax for ax in figure.axes if ax.get_images()]
     assert len(figure.axes) == 3 * 3 and len(shown) == 3 + 2 + 1
