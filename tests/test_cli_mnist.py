@@ -25,7 +25,7 @@ def no_environment_directory(monkeypatch):
 
 
 def squares(count, seed):
-    """``count`` 28 x 28 images: digit k is an 8 x 8 square of ink, top left at (4 + 10 (k // 5), 1 + 5 (k % 5))."""
+    """``count`` 28 x 28 images: digit k is an 8 x 8 square of ink at (4 + 10 (k // 5), 1 + 5 (k % 5))."""
     rng = np.random.default_rng(seed)
     labels = np.arange(count) % 10
     images = rng.integers(0, 40, (count, 28, 28))
