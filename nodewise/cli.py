@@ -57,11 +57,12 @@ def default_epochs(train_samples: int) -> int:
 
 MNIST = "mnist"
 
-MNIST_DEFAULTS = {"hidden": [64], "epochs": 8, "downsample": 2}
+MNIST_DEFAULTS = {"hidden": [64], "epochs": 10, "learning_rate": 0.01, "weight_decay": 0.001, "downsample": 2}
 """The recipe for ``--data mnist``, chosen for the node engine's speed: 2 x 2 downsampling
-(784 -> 196 inputs), one hidden layer of 64 relu units and 8 epochs; the other settings
-are those of DEFAULTS. On 8,000 training digits it passes 95% test accuracy in a few
-minutes on one core."""
+(784 -> 196 inputs), one hidden layer of 64 relu units, 10 epochs, a learning rate of 0.01
+and weight decay 0.001 (the 8x8 digits' settings make the accuracy jump by a point from one
+epoch to the next); batch size and momentum are those of DEFAULTS. Trained on 8,000
+digits, it passes 95% test accuracy in a few minutes on one core."""
 
 
 # --- arguments ----------------------------------------------------------------------------
@@ -141,12 +142,16 @@ def build_parser() -> Parser:
     trainer.add_argument(
         "--learning-rate",
         type=positive_float,
-        help=f"step size (default: {DEFAULTS['learning_rate']}, or {DEFAULTS['regression_learning_rate']} "
-        "for regression)",
+        help=f"step size (default: {DEFAULTS['learning_rate']}; {DEFAULTS['regression_learning_rate']} "
+        f"for regression, {MNIST_DEFAULTS['learning_rate']} for mnist)",
     )
     trainer.add_argument("--batch-size", type=positive_int, default=DEFAULTS["batch_size"])
     trainer.add_argument("--momentum", type=momentum_type, default=DEFAULTS["momentum"])
-    trainer.add_argument("--weight-decay", type=nonnegative_float, default=DEFAULTS["weight_decay"])
+    trainer.add_argument(
+        "--weight-decay",
+        type=nonnegative_float,
+        help=f"default: {DEFAULTS['weight_decay']} ({MNIST_DEFAULTS['weight_decay']} for mnist)",
+    )
     trainer.add_argument(
         "--seed", type=int, default=0, help="seeds the data, split, initial weights and shuffling"
     )
@@ -239,14 +244,19 @@ def _show(args: argparse.Namespace, lines: list[str], result: dict[str, Any]) ->
 
 def training_settings(args: argparse.Namespace, regression: bool, train_samples: int) -> dict[str, Any]:
     """The settings handed to :func:`nodewise.train`: the flags, with the defaults filled in."""
-    rate = DEFAULTS["regression_learning_rate" if regression else "learning_rate"]
-    epochs = MNIST_DEFAULTS["epochs"] if args.data == MNIST else default_epochs(train_samples)
+    defaults = {
+        "epochs": default_epochs(train_samples),
+        "learning_rate": DEFAULTS["regression_learning_rate" if regression else "learning_rate"],
+        "weight_decay": DEFAULTS["weight_decay"],
+    }
+    if args.data == MNIST:
+        defaults = {key: MNIST_DEFAULTS[key] for key in defaults}
     return {
-        "epochs": args.epochs or epochs,
-        "learning_rate": args.learning_rate or rate,
+        "epochs": args.epochs or defaults["epochs"],
+        "learning_rate": args.learning_rate or defaults["learning_rate"],
         "batch_size": args.batch_size,
         "momentum": args.momentum,
-        "weight_decay": args.weight_decay,
+        "weight_decay": defaults["weight_decay"] if args.weight_decay is None else args.weight_decay,
     }
 
 

@@ -604,8 +604,8 @@ def plot_confusion_matrix(
 
 DIGIT_COLOURS = plt.get_cmap("gray_r").with_extremes(bad="white")
 """Grey levels as ink: 0 white, the largest black; the gaps between digits (NaN) white."""
-WEIGHT_COLOURS = SIGNED_COLOURS.with_extremes(bad="white")
-"""Weights as in the network diagrams: red negative, white zero, blue positive."""
+WEIGHT_COLOURS = SIGNED_COLOURS.with_extremes(bad="0.6")
+"""Weights as in the network diagrams: red negative, white zero, blue positive; the gaps grey."""
 
 
 def _images(images: object, what: str) -> np.ndarray:
