@@ -133,3 +133,16 @@ def test_one_epoch_on_the_real_subset(capsys):
     result = json.loads(out)
     assert (result["train_samples"], result["test_samples"]) == (8000, 2000)
     assert result["test_accuracy"] > 0.85  # one pass of a small network; the full recipe passes 95%
+
+
+def test_mnist_has_its_own_defaults_and_explicit_flags_win(capsys, mnist_dir):
+    where = ["--data", "mnist", "--mnist-dir", str(mnist_dir[0]), "--no-progress", "--json"]
+    code, out, err = run(capsys, "train", *where)
+    assert code == 0, err
+    result = last_json(out)
+    assert result["shape"] == [196, 64, 10]
+    assert (result["epochs"], result["learning_rate"], result["weight_decay"]) == (10, 0.01, 0.001)
+    code, out, err = run(capsys, "train", *where, "--epochs", "1", "--weight-decay", "0", "--hidden", "5")
+    assert code == 0, err
+    result = last_json(out)
+    assert (result["shape"], result["epochs"], result["weight_decay"]) == ([196, 5, 10], 1, 0.0)
