@@ -637,6 +637,12 @@ def _mosaic(images: np.ndarray, columns: int, label_rows: float) -> tuple[np.nda
     return canvas, corners
 
 
+def _mosaic_size(canvas: np.ndarray, width: float) -> tuple[float, float]:
+    """A figure ``width`` inches wide (at most 10) whose height fits the mosaic, plus room for the x label."""
+    width = min(10.0, width)
+    return width, min(4.0, width * canvas.shape[0] / canvas.shape[1] + 0.6)
+
+
 def _show_mosaic(
     ax: Axes, canvas: np.ndarray, cmap: object, vmin: float, vmax: float
 ) -> matplotlib.image.AxesImage:
@@ -661,10 +667,9 @@ def plot_digits(
     pictures = _images(images, "images")
     if labels is not None and len(labels) != len(pictures):
         raise ValueError(f"{len(pictures)} images but {len(labels)} labels: pass one label per image")
-    rows = math.ceil(len(pictures) / max(1, min(columns, len(pictures))))
-    figure, ax = _figure_and_axes(ax, (min(10, 0.8 * columns), min(4, 0.9 * rows)))
     label_rows = 0.4 * pictures.shape[1] if labels is not None else 0
     canvas, corners = _mosaic(pictures, columns, label_rows)
+    figure, ax = _figure_and_axes(ax, _mosaic_size(canvas, 0.8 * columns))
     _show_mosaic(ax, canvas, DIGIT_COLOURS, 0.0, float(pictures.max()) if maximum is None else maximum)
     for (top, left), label in zip(corners, labels if labels is not None else []):
         ax.text(left + pictures.shape[2] / 2, top - 0.5, str(label), ha="center", va="bottom", fontsize=8)
@@ -697,27 +702,28 @@ def plot_misclassified(
     predicted = probabilities.argmax(axis=1)
     wrong = np.flatnonzero(predicted != truth)
     wrong = wrong[np.argsort(-probabilities[wrong, predicted[wrong]], kind="stable")][:count]
-    figure, ax = _figure_and_axes(ax, (min(10, 1.1 * columns), 4))
+    if len(wrong) == 0:
+        figure, ax = _figure_and_axes(ax, (5, 1))
+        ax.set_xticks([])
+        ax.set_yticks([])
+    else:
+        canvas, corners = _mosaic(pictures[wrong], columns, 0.7 * pictures.shape[1])
+        figure, ax = _figure_and_axes(ax, _mosaic_size(canvas, 1.1 * columns))
+        _show_mosaic(ax, canvas, DIGIT_COLOURS, 0.0, float(pictures.max()))
+        for (top, left), k in zip(corners, wrong):
+            said, true = predicted[k], truth[k]
+            ax.text(
+                left + pictures.shape[2] / 2,
+                top - 0.5,
+                f"{true} -> {said} {probabilities[k, said]:.0%}\n{true}: {probabilities[k, true]:.0%}",
+                ha="center",
+                va="bottom",
+                fontsize=7,
+            )
     ax.set_xlabel(
         f"{len(wrong)} of {np.count_nonzero(predicted != truth)} misclassified digits (of {len(truth)}); "
         "above each: true -> predicted (its probability), and the true class's probability"
     )
-    if len(wrong) == 0:
-        ax.set_xticks([])
-        ax.set_yticks([])
-        return figure
-    canvas, corners = _mosaic(pictures[wrong], columns, 0.7 * pictures.shape[1])
-    _show_mosaic(ax, canvas, DIGIT_COLOURS, 0.0, float(pictures.max()))
-    for (top, left), k in zip(corners, wrong):
-        said, true = predicted[k], truth[k]
-        ax.text(
-            left + pictures.shape[2] / 2,
-            top - 0.5,
-            f"{true} -> {said} {probabilities[k, said]:.0%}\n{true}: {probabilities[k, true]:.0%}",
-            ha="center",
-            va="bottom",
-            fontsize=7,
-        )
     return figure
 
 
@@ -743,8 +749,8 @@ def plot_weight_images(
             f"pixels: pass net.parameters()[0][0], one row of {rows * columns_of_image} weights per neuron"
         )
     pictures = matrix[:count].reshape(-1, rows, columns_of_image)
-    figure, ax = _figure_and_axes(ax, (min(10, 1.0 * columns), 4))
     canvas, _ = _mosaic(pictures, columns, 0)
+    figure, ax = _figure_and_axes(ax, _mosaic_size(canvas, 1.0 * columns + 1.5))  # 1.5 for the colour bar
     limit = float(np.abs(pictures).max()) or 1.0
     image = _show_mosaic(ax, canvas, WEIGHT_COLOURS, -limit, limit)
     figure.colorbar(image, ax=ax, label="weight", shrink=0.8)

@@ -109,3 +109,13 @@ def test_plot_weight_images_draws_each_neurons_row_on_one_signed_scale():
 def test_plot_weight_images_refuses_weights_of_another_width():
     with pytest.raises(ValueError, match=r"does not fit images of 2 x 2 pixels"):
         plot_weight_images([[1.0, 2.0, 3.0]], (2, 2))
+
+
+def test_a_new_figure_is_as_high_as_the_mosaic_needs():
+    one_row = plot_digits(np.zeros((10, 8, 8)), labels=range(10), columns=10)
+    two_rows = plot_digits(np.zeros((20, 8, 8)), labels=range(20), columns=10)
+    width, height = one_row.get_size_inches()
+    assert width == 8.0 and two_rows.get_size_inches()[0] == 8.0
+    # a mosaic of 12 x 89 pixels (4 label rows + 8), 8 inches wide, and 0.6 inches for the x label
+    assert height == pytest.approx(8.0 * 12 / 89 + 0.6)
+    assert two_rows.get_size_inches()[1] == pytest.approx(8.0 * 24 / 89 + 0.6)
