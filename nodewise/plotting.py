@@ -621,16 +621,16 @@ def _images(images: object, what: str) -> np.ndarray:
 
 def _mosaic(images: np.ndarray, columns: int, label_rows: float) -> tuple[np.ndarray, list[tuple[int, int]]]:
     """All images in one array, ``columns`` per row, 1 pixel apart and ``label_rows`` pixels
-    free above each row for text; returns (the array, the (top, left) corner of each image).
-    The gaps are NaN, which the colour maps above draw white."""
+    (at least 1) free above each row for text; returns (the array, the (top, left) corner
+    of each image). The gaps are NaN, which the colour maps above draw white or grey."""
     count, height, width = images.shape
     columns = max(1, min(columns, count))
-    row_height = height + math.ceil(label_rows)
+    above = max(1, math.ceil(label_rows))
     rows = math.ceil(count / columns)
-    canvas = np.full((rows * row_height, columns * (width + 1) - 1), np.nan)
+    canvas = np.full((rows * (height + above), columns * (width + 1) - 1), np.nan)
     corners = []
     for k, image in enumerate(images):
-        top = (k // columns) * row_height + math.ceil(label_rows)
+        top = (k // columns) * (height + above) + above
         left = (k % columns) * (width + 1)
         canvas[top : top + height, left : left + width] = image
         corners.append((top, left))

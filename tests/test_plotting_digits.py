@@ -44,7 +44,7 @@ def test_plot_digits_without_labels_on_given_axes_with_a_maximum():
     returned = plot_digits(three_images(), columns=3, maximum=16, ax=right)
     assert returned is figure and not left.get_images()
     canvas, limits = drawn(right)
-    assert canvas.shape == (2, 8) and limits == (0.0, 16.0) and not right.texts
+    assert canvas.shape == (3, 8) and limits == (0.0, 16.0) and not right.texts  # a 1-pixel gap above
 
 
 @pytest.mark.parametrize("bad", [np.zeros((4, 4)), np.zeros((0, 2, 2))])
@@ -99,9 +99,9 @@ def test_plot_weight_images_draws_each_neurons_row_on_one_signed_scale():
     ax, colour_bar = figure.axes
     canvas, limits = drawn(ax)
     assert limits == (-3.0, 3.0)  # symmetric around 0, from the neurons drawn only
-    assert canvas.shape == (2, 7)
-    np.testing.assert_array_equal(canvas[:, 0:3], [[1.0, -2.0, 0.0], [0.5, 0.0, 0.0]])
-    np.testing.assert_array_equal(canvas[:, 4:7], [[0.0, 0.0, 0.0], [0.0, 3.0, -1.0]])
+    assert canvas.shape == (3, 7) and canvas.mask[0].all()  # a 1-pixel gap above each row
+    np.testing.assert_array_equal(canvas[1:, 0:3], [[1.0, -2.0, 0.0], [0.5, 0.0, 0.0]])
+    np.testing.assert_array_equal(canvas[1:, 4:7], [[0.0, 0.0, 0.0], [0.0, 3.0, -1.0]])
     assert colour_bar.get_ylabel() == "weight"
     assert ax.get_xlabel() == "incoming weights of 2 hidden neurons, each as a 2 x 3 image"
 
