@@ -1,6 +1,7 @@
 """The command line: ``nodewise train``, ``nodewise predict`` and ``nodewise evaluate``.
 
     nodewise train --data digits                       # the defaults reach about 98% on the test part
+    nodewise train --data mnist --mnist-dir DIR        # real MNIST: its own training and test files
     nodewise train --data my.csv --save model.json     # your own table: target in the last column
     nodewise predict --model model.json --data new.csv
     nodewise evaluate --model model.json --data test.csv
@@ -20,8 +21,10 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
-from nodewise import datasets, metrics
+from nodewise import datasets, metrics, preprocessing
 from nodewise.activations import HIDDEN_ACTIVATIONS
+from nodewise.datasets import Standardizer
+from nodewise.mnist import MnistError
 from nodewise.model_io import ENGINES, Model, load_model, save_model
 from nodewise.training import train
 
@@ -49,6 +52,16 @@ many more for a table of 100 rows, which needs more passes to learn as much."""
 def default_epochs(train_samples: int) -> int:
     """ceil(SAMPLES_PER_RUN / training samples)."""
     return max(1, math.ceil(SAMPLES_PER_RUN / train_samples))
+
+
+MNIST = "mnist"
+
+MNIST_DEFAULTS = {"hidden": [64], "epochs": 10, "learning_rate": 0.01, "weight_decay": 0.001, "downsample": 2}
+"""The recipe for ``--data mnist``, chosen for the node engine's speed: 2 x 2 downsampling
+(784 -> 196 inputs), one hidden layer of 64 relu units, 10 epochs, a learning rate of 0.01
+and weight decay 0.001 (the 8x8 digits' settings make the accuracy jump by a point from one
+epoch to the next); batch size and momentum are those of DEFAULTS. Trained on 8,000
+digits, it passes 95% test accuracy in a few minutes on one core."""
 
 
 # --- arguments ----------------------------------------------------------------------------
@@ -105,7 +118,7 @@ def target_column(text: str) -> int | str:
         return text
 
 
-DATA_HELP = f"{', '.join(datasets.BUILTIN)}, or the path of a CSV file"
+DATA_HELP = f"{', '.join(datasets.BUILTIN)}, {MNIST} (see --mnist-dir), or the path of a CSV file"
 
 
 def build_parser() -> Parser:
@@ -117,24 +130,28 @@ def build_parser() -> Parser:
     trainer.add_argument(
         "--hidden",
         type=hidden_layers,
-        default=DEFAULTS["hidden"],
-        help="hidden layer widths, e.g. 32 or 32,16 (default: 128)",
+        help=f"hidden layer widths, e.g. 32 or 32,16 (default: 128; {MNIST_DEFAULTS['hidden'][0]} for mnist)",
     )
     trainer.add_argument("--activation", choices=HIDDEN_ACTIVATIONS, default=DEFAULTS["activation"])
     trainer.add_argument(
         "--epochs",
         type=positive_int,
-        help=f"passes over the training data (default: enough to see about {SAMPLES_PER_RUN:,} samples)",
+        help=f"passes over the training data (default: enough to see about {SAMPLES_PER_RUN:,} samples; "
+        f"{MNIST_DEFAULTS['epochs']} for mnist)",
     )
     trainer.add_argument(
         "--learning-rate",
         type=positive_float,
-        help=f"step size (default: {DEFAULTS['learning_rate']}, or {DEFAULTS['regression_learning_rate']} "
-        "for regression)",
+        help=f"step size (default: {DEFAULTS['learning_rate']}; {DEFAULTS['regression_learning_rate']} "
+        f"for regression, {MNIST_DEFAULTS['learning_rate']} for mnist)",
     )
     trainer.add_argument("--batch-size", type=positive_int, default=DEFAULTS["batch_size"])
     trainer.add_argument("--momentum", type=momentum_type, default=DEFAULTS["momentum"])
-    trainer.add_argument("--weight-decay", type=nonnegative_float, default=DEFAULTS["weight_decay"])
+    trainer.add_argument(
+        "--weight-decay",
+        type=nonnegative_float,
+        help=f"default: {DEFAULTS['weight_decay']} ({MNIST_DEFAULTS['weight_decay']} for mnist)",
+    )
     trainer.add_argument(
         "--seed", type=seed_type, default=0, help="seeds the data, split, initial weights and shuffling"
     )
@@ -142,7 +159,7 @@ def build_parser() -> Parser:
         "--test-size",
         type=fraction,
         default=DEFAULTS["test_size"],
-        help="fraction of the data held out for testing (default: 0.2)",
+        help="fraction of the data held out for testing (default: 0.2; mnist has its own test files)",
     )
     trainer.add_argument(
         "--task",
@@ -156,6 +173,15 @@ def build_parser() -> Parser:
         default=-1,
         help="for CSV files: the target column, by index or header name (default: -1, the last)",
     )
+    trainer.add_argument(
+        "--downsample",
+        type=int,
+        choices=(1, 2, 4),
+        default=MNIST_DEFAULTS["downsample"],
+        help="for mnist: average each block of 2 x 2 (or 4 x 4) pixels, 28 x 28 -> 14 x 14 (or 7 x 7); "
+        "1 keeps every pixel (default: 2)",
+    )
+    _add_mnist_flags(trainer)
     trainer.add_argument("--save", metavar="MODEL.json", help="write the trained model to this JSON file")
     _add_output_flags(trainer)
     _add_engine_flag(trainer)
@@ -164,7 +190,12 @@ def build_parser() -> Parser:
 
     predictor = commands.add_parser("predict", help="predict with a saved model, one line per sample")
     predictor.add_argument("--model", required=True, metavar="MODEL.json")
-    predictor.add_argument("--data", required=True, help="a CSV file (with or without the target column)")
+    predictor.add_argument(
+        "--data",
+        required=True,
+        help=f"a CSV file (with or without the target column), or {MNIST} for its test images",
+    )
+    _add_mnist_flags(predictor)
     _add_output_flags(predictor)
     _add_engine_flag(predictor)
     predictor.set_defaults(run=run_predict)
@@ -178,6 +209,7 @@ def build_parser() -> Parser:
         required=True,
         help=f"{DATA_HELP}; for the built-in set the model was trained on, its held-out test part",
     )
+    _add_mnist_flags(evaluator)
     _add_output_flags(evaluator)
     _add_engine_flag(evaluator)
     evaluator.set_defaults(run=run_evaluate)
@@ -198,6 +230,20 @@ def _add_engine_flag(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_mnist_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--mnist-dir",
+        metavar="DIR",
+        help="for mnist: the directory of its four IDX files (default: $NODEWISE_MNIST_DIR, else the "
+        "cache ~/.cache/nodewise/mnist)",
+    )
+    parser.add_argument(
+        "--download",
+        action="store_true",
+        help="for mnist: download the files missing from that directory (about 11 MB, checked by SHA-256)",
+    )
+
+
 # --- the commands ---------------------------------------------------------------------------
 
 
@@ -211,25 +257,79 @@ def _show(args: argparse.Namespace, lines: list[str], result: dict[str, Any]) ->
 
 def training_settings(args: argparse.Namespace, regression: bool, train_samples: int) -> dict[str, Any]:
     """The settings handed to :func:`nodewise.train`: the flags, with the defaults filled in."""
-    rate = DEFAULTS["regression_learning_rate" if regression else "learning_rate"]
+    defaults = {
+        "epochs": default_epochs(train_samples),
+        "learning_rate": DEFAULTS["regression_learning_rate" if regression else "learning_rate"],
+        "weight_decay": DEFAULTS["weight_decay"],
+    }
+    if args.data == MNIST:
+        defaults = {key: MNIST_DEFAULTS[key] for key in defaults}
     return {
-        "epochs": args.epochs or default_epochs(train_samples),
-        "learning_rate": args.learning_rate or rate,
+        "epochs": args.epochs or defaults["epochs"],
+        "learning_rate": args.learning_rate or defaults["learning_rate"],
         "batch_size": args.batch_size,
         "momentum": args.momentum,
-        "weight_decay": args.weight_decay,
+        "weight_decay": defaults["weight_decay"] if args.weight_decay is None else args.weight_decay,
     }
 
 
-def run_train(args: argparse.Namespace) -> None:
+Part = tuple[datasets.Inputs, datasets.Labels]
+"""(inputs, labels) of one part of a data set."""
+
+
+def read_mnist(args: argparse.Namespace, splits: tuple[str, ...], factor: int) -> tuple[str, list[Part]]:
+    """(where the digits came from, [(inputs, labels) of each split]) for ``--data mnist``.
+
+    Each input is one image's grey levels (0 to 255), averaged over factor x factor blocks
+    and flattened row by row: 784 numbers, or 196 with factor 2. The directory is
+    --mnist-dir, else NODEWISE_MNIST_DIR, else the cache; files are downloaded only with
+    --download. Any problem with the files raises MnistError (a ValueError) naming the file.
+    """
+    try:
+        mnist = datasets.load_mnist(args.mnist_dir, splits=splits, download=args.download)
+    except MnistError as error:
+        raise MnistError(
+            f"{error} (On the command line, --mnist-dir DIR names the directory, and --download downloads "
+            "the missing files.)"
+        ) from None
+    parts = []
+    for split in splits:
+        images = getattr(mnist, f"{split}_images")
+        if factor > 1:
+            images = preprocessing.downsample(images, factor)
+        inputs = preprocessing.to_lists(preprocessing.flatten(images))
+        parts.append((inputs, getattr(mnist, f"{split}_labels").tolist()))
+    return f"MNIST from {mnist.source}", parts
+
+
+def pixel_scaling(features: int) -> Standardizer:
+    """Grey levels x -> x / 255 (means 0, scales 255): inputs in [0, 1], as preprocessing.scale_pixels."""
+    return Standardizer([0.0] * features, [255.0] * features)
+
+
+def training_data(args: argparse.Namespace) -> tuple[datasets.Dataset, Part, Part]:
+    """(the data set, its training part, its test part): MNIST's own files, or a random split."""
+    if args.data == MNIST:
+        name, (train_part, test_part) = read_mnist(args, ("train", "test"), args.downsample)
+        return datasets.Dataset(name, *train_part, [str(k) for k in range(10)]), train_part, test_part
     data = datasets.load(args.data, seed=args.seed, task=args.task, target=args.target)
     if not data.is_regression and len(set(data.labels)) < 2:
         raise ValueError(f"{data.name} has only one class: a classifier needs at least two")
     train_part, test_part = datasets.split(
         data.inputs, data.labels, (1.0 - args.test_size, args.test_size), seed=args.seed
     )
+    return data, train_part, test_part
+
+
+def run_train(args: argparse.Namespace) -> None:
+    data, train_part, test_part = training_data(args)
     info = {"dataset": args.data, "seed": args.seed, "test_size": args.test_size, "target": args.target}
-    model = Model.create(data, *train_part, args.hidden, args.activation, args.seed, info)
+    scaling = None
+    if args.data == MNIST:
+        info.update(downsample=args.downsample, test_size=None)
+        scaling = pixel_scaling(len(train_part[0][0]))
+    hidden = args.hidden or (MNIST_DEFAULTS if args.data == MNIST else DEFAULTS)["hidden"]
+    model = Model.create(data, *train_part, hidden, args.activation, args.seed, info, scaling)
     model.use_engine(args.engine)
     settings = training_settings(args, data.is_regression, len(train_part[0]))
     history = train(
@@ -266,7 +366,8 @@ def _train_lines(data: datasets.Dataset, result: dict[str, Any]) -> list[str]:
     """The human-readable report of ``nodewise train``."""
     kind = "regression" if data.is_regression else f"{len(data.class_names)} classes"
     lines = [
-        f"{data.name}: {len(data.inputs)} samples, {len(data.inputs[0])} features, {kind}; "
+        f"{data.name}: {result['train_samples'] + result['test_samples']} samples, "
+        f"{result['shape'][0]} features, {kind}; "
         f"trained on {result['train_samples']}, tested on {result['test_samples']}",
         f"network {result['shape']} ({result['activation']} hidden), {result['epochs']} epochs, batch size "
         f"{result['batch_size']}, learning rate {result['learning_rate']}, momentum {result['momentum']}, "
@@ -290,7 +391,9 @@ def run_predict(args: argparse.Namespace) -> None:
     model = load_model(args.model)
     model.use_engine(args.engine)
     features = model.network.shape[0]
-    if args.data in datasets.BUILTIN:
+    if args.data == MNIST:
+        _, [(inputs, _)] = read_mnist(args, ("test",), model.data.get("downsample", 1))
+    elif args.data in datasets.BUILTIN:
         inputs = datasets.load(args.data).inputs
     else:
         inputs = datasets.read_csv_inputs(args.data, features, target=model.data.get("target", -1))
@@ -327,10 +430,22 @@ def evaluation_data(
     return data, data.inputs, labels, "all"
 
 
+def mnist_test_part(
+    args: argparse.Namespace, model: Model
+) -> tuple[datasets.Dataset, datasets.Inputs, datasets.Labels, str]:
+    """MNIST's test digits, downsampled as the model's were when it was trained."""
+    name, [(inputs, labels)] = read_mnist(args, ("test",), model.data.get("downsample", 1))
+    data = datasets.Dataset(name, inputs, labels, [str(k) for k in range(10)])
+    return data, inputs, model.labels_for(data), "test"
+
+
 def run_evaluate(args: argparse.Namespace) -> None:
     model = load_model(args.model)
     model.use_engine(args.engine)
-    data, inputs, labels, part = evaluation_data(model, args.data)
+    if args.data == MNIST:
+        data, inputs, labels, part = mnist_test_part(args, model)
+    else:
+        data, inputs, labels, part = evaluation_data(model, args.data)
     scores = model.scores(inputs, labels)
     result: dict[str, Any] = {
         "model": args.model,

@@ -12,7 +12,9 @@ learns best from standardized inputs (:class:`Standardizer`, fitted on the train
 only, so that nothing about the test part leaks into training).
 
 :func:`load` returns a :class:`Dataset` (the lists plus class and feature names) for a
-built-in name (``digits``, ``xor``, ``moons``, ...) or a CSV file.
+built-in name (``digits``, ``xor``, ``moons``, ...) or a CSV file. The real 28x28 MNIST
+digits come from :func:`load_mnist` (see :mod:`nodewise.mnist`), as numpy arrays with
+their own training and test parts.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ import random
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+from nodewise.mnist import load_mnist as load_mnist  # re-exported: datasets is where data is looked for
 
 Inputs = list[list[float]]
 Labels = list[int] | list[float]

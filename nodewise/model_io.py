@@ -61,8 +61,13 @@ class Model:
         activation: str = "relu",
         seed: int = 0,
         data: dict[str, Any] | None = None,
+        input_scaling: Standardizer | None = None,
     ) -> Model:
-        """A new model for ``dataset``, its scaling fitted on the training part only."""
+        """A new model for ``dataset``, its scaling fitted on the training part only.
+
+        Pass ``input_scaling`` to scale the inputs by fixed numbers instead, e.g. grey
+        levels divided by 255 (means 0, scales 255), which keeps every pixel in [0, 1].
+        """
         width = len(train_inputs[0])
         if dataset.is_regression:
             network = Network([width, *hidden, 1], activation=activation, output="identity", seed=seed)
@@ -73,7 +78,7 @@ class Model:
             target_scaling = None
         return cls(
             network,
-            Standardizer.fit(train_inputs, per_feature=not dataset.same_units),
+            input_scaling or Standardizer.fit(train_inputs, per_feature=not dataset.same_units),
             dataset.class_names,
             target_scaling,
             dataset.feature_names,

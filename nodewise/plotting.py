@@ -12,7 +12,8 @@ Sections:
   :func:`plot_neuron_activation`, :func:`plot_hidden_activations`, :func:`draw_forward_backward`,
   :func:`plot_training_curves`;
 * training as an animation: :func:`animate`, :func:`save_gif`;
-* matrices: :func:`plot_engine_speeds`.
+* matrices: :func:`plot_engine_speeds`;
+* digits: :func:`plot_digits`, :func:`plot_misclassified`, :func:`plot_weight_images`.
 
 Every function returns its matplotlib Figure. Pass ``ax`` to draw on axes you made
 yourself (to put pictures side by side); without it, a new figure is made. In a notebook,
@@ -25,6 +26,7 @@ import math
 import numbers
 from collections.abc import Callable, Mapping, Sequence
 
+import matplotlib.image
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.animation import FuncAnimation, PillowWriter
@@ -927,4 +929,164 @@ def plot_engine_speeds(
     ax.set_xlabel(xlabel)
     ax.set_ylabel("seconds per training sample")
     ax.legend()
+    return figure
+
+
+# --- digits ---
+
+DIGIT_COLOURS = plt.get_cmap("gray_r").with_extremes(bad="white")
+"""Grey levels as ink: 0 white, the largest black; the gaps between digits (NaN) white."""
+WEIGHT_COLOURS = SIGNED_COLOURS.with_extremes(bad="0.6")
+"""Weights as in the network diagrams: red negative, white zero, blue positive; the gaps grey."""
+
+
+def _images(images: object, what: str) -> np.ndarray:
+    """``images`` as a float array of shape (count, rows, columns), or a ValueError saying what to pass."""
+    array = np.asarray(images, dtype=float)
+    if array.ndim != 3 or len(array) == 0:
+        raise ValueError(
+            f"{what} have shape {array.shape}: expected (count, rows, columns) with at least one image, "
+            "e.g. images.reshape(-1, 28, 28)"
+        )
+    return array
+
+
+def _mosaic(images: np.ndarray, columns: int, label_rows: float) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """All images in one array, ``columns`` per row, 1 pixel apart and ``label_rows`` pixels
+    (at least 1) free above each row for text; returns (the array, the (top, left) corner
+    of each image). The gaps are NaN, which the colour maps above draw white or grey."""
+    count, height, width = images.shape
+    columns = max(1, min(columns, count))
+    above = max(1, math.ceil(label_rows))
+    rows = math.ceil(count / columns)
+    canvas = np.full((rows * (height + above), columns * (width + 1) - 1), np.nan)
+    corners = []
+    for k, image in enumerate(images):
+        top = (k // columns) * (height + above) + above
+        left = (k % columns) * (width + 1)
+        canvas[top : top + height, left : left + width] = image
+        corners.append((top, left))
+    return canvas, corners
+
+
+def _mosaic_size(canvas: np.ndarray, width: float) -> tuple[float, float]:
+    """A figure ``width`` inches wide (at most 10) whose height fits the mosaic, plus room for the x label."""
+    width = min(10.0, width)
+    return width, min(4.0, width * canvas.shape[0] / canvas.shape[1] + 0.6)
+
+
+def _show_mosaic(
+    ax: Axes, canvas: np.ndarray, cmap: object, vmin: float, vmax: float
+) -> matplotlib.image.AxesImage:
+    image = ax.imshow(canvas, cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    return image
+
+
+def plot_digits(
+    images: Sequence | np.ndarray,
+    labels: Sequence[int] | None = None,
+    columns: int = 10,
+    maximum: float | None = None,
+    ax: Axes | None = None,
+) -> Figure:
+    """A grid of digit images, ink dark on white, each with its label above it (if given).
+
+    Grey levels run from 0 (white) to ``maximum`` (black; default the largest value in
+    ``images``: 255 for MNIST, 16 for the 8x8 digits, 1 once scaled).
+    """
+    pictures = _images(images, "images")
+    if labels is not None and len(labels) != len(pictures):
+        raise ValueError(f"{len(pictures)} images but {len(labels)} labels: pass one label per image")
+    label_rows = 0.4 * pictures.shape[1] if labels is not None else 0
+    canvas, corners = _mosaic(pictures, columns, label_rows)
+    figure, ax = _figure_and_axes(ax, _mosaic_size(canvas, 0.8 * columns))
+    _show_mosaic(ax, canvas, DIGIT_COLOURS, 0.0, float(pictures.max()) if maximum is None else maximum)
+    for (top, left), label in zip(corners, labels if labels is not None else []):
+        ax.text(left + pictures.shape[2] / 2, top - 0.5, str(label), ha="center", va="bottom", fontsize=8)
+    ax.set_xlabel(f"{len(pictures)} digits" + (", each with its label" if labels is not None else ""))
+    return figure
+
+
+def plot_misclassified(
+    images: Sequence | np.ndarray,
+    true_labels: Sequence[int],
+    probabilities: Sequence[Sequence[float]],
+    count: int = 16,
+    columns: int = 8,
+    ax: Axes | None = None,
+) -> Figure:
+    """The misclassified digits, the most confident mistakes first, with what the network said.
+
+    Above each digit: ``true -> predicted`` with the probability the network gave its
+    (wrong) answer, and below that the probability it gave the true class. At most ``count``
+    digits are drawn; the x label says how many mistakes there were in all.
+    """
+    pictures = _images(images, "images")
+    probabilities = np.asarray(probabilities, dtype=float)
+    truth = np.asarray(true_labels, dtype=int)
+    if not len(pictures) == len(truth) == len(probabilities) or probabilities.ndim != 2:
+        raise ValueError(
+            f"{len(pictures)} images, {len(truth)} labels and {len(probabilities)} probability vectors: "
+            "pass one label and one vector of class probabilities (a softmax output) per image"
+        )
+    predicted = probabilities.argmax(axis=1)
+    wrong = np.flatnonzero(predicted != truth)
+    wrong = wrong[np.argsort(-probabilities[wrong, predicted[wrong]], kind="stable")][:count]
+    if len(wrong) == 0:
+        figure, ax = _figure_and_axes(ax, (5, 1))
+        ax.set_xticks([])
+        ax.set_yticks([])
+    else:
+        canvas, corners = _mosaic(pictures[wrong], columns, 0.7 * pictures.shape[1])
+        figure, ax = _figure_and_axes(ax, _mosaic_size(canvas, 1.1 * columns))
+        _show_mosaic(ax, canvas, DIGIT_COLOURS, 0.0, float(pictures.max()))
+        for (top, left), k in zip(corners, wrong):
+            said, true = predicted[k], truth[k]
+            ax.text(
+                left + pictures.shape[2] / 2,
+                top - 0.5,
+                f"{true} -> {said} {probabilities[k, said]:.0%}\n{true}: {probabilities[k, true]:.0%}",
+                ha="center",
+                va="bottom",
+                fontsize=7,
+            )
+    ax.set_xlabel(
+        f"{len(wrong)} of {np.count_nonzero(predicted != truth)} misclassified digits (of {len(truth)}); "
+        "above each: true -> predicted (its probability), and the true class's probability"
+    )
+    return figure
+
+
+def plot_weight_images(
+    weights: Sequence[Sequence[float]],
+    image_shape: tuple[int, int],
+    count: int | None = None,
+    columns: int = 8,
+    ax: Axes | None = None,
+) -> Figure:
+    """Each hidden neuron's incoming weights drawn as an image of the input's shape.
+
+    ``weights`` is W of the first layer (``net.parameters()[0][0]``), W[j][i] the weight
+    from pixel i to neuron j. Blue pixels push neuron j's weighted sum up when inked, red
+    ones push it down; one colour scale, symmetric around 0, serves all neurons, so the
+    pictures compare. ``count`` draws only the first neurons.
+    """
+    matrix = np.asarray(weights, dtype=float)
+    rows, columns_of_image = image_shape
+    if matrix.ndim != 2 or matrix.shape[1] != rows * columns_of_image:
+        raise ValueError(
+            f"weights have shape {matrix.shape}, which does not fit images of {rows} x {columns_of_image} "
+            f"pixels: pass net.parameters()[0][0], one row of {rows * columns_of_image} weights per neuron"
+        )
+    pictures = matrix[:count].reshape(-1, rows, columns_of_image)
+    canvas, _ = _mosaic(pictures, columns, 0)
+    figure, ax = _figure_and_axes(ax, _mosaic_size(canvas, 1.0 * columns + 1.5))  # 1.5 for the colour bar
+    limit = float(np.abs(pictures).max()) or 1.0
+    image = _show_mosaic(ax, canvas, WEIGHT_COLOURS, -limit, limit)
+    figure.colorbar(image, ax=ax, label="weight", shrink=0.8)
+    ax.set_xlabel(
+        f"incoming weights of {len(pictures)} hidden neurons, each as a {rows} x {columns_of_image} image"
+    )
     return figure
