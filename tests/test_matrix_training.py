@@ -6,7 +6,7 @@ import random
 import numpy as np
 import pytest
 from test_network import random_target
-from test_training import regression_that_explodes
+from test_training import assert_refused_before_training, regression_that_explodes
 
 from nodewise import Network, metrics, train, training
 from nodewise.matrix import MatrixNetwork, mean_loss
@@ -108,16 +108,4 @@ def test_divergence_restores_the_last_finite_parameters_and_clears_the_velocitie
     ],
 )
 def test_bad_data_is_reported_before_training(change, message):
-    matrix = MatrixNetwork([3, 2], seed=0)
-    before = matrix.parameters()
-    arguments = dict(
-        inputs=[[0.0, 1.0, 2.0], [1.0, 0.0, 0.0]],
-        targets=[[1.0, 0.0], [0.0, 1.0]],
-        epochs=1,
-        learning_rate=0.1,
-        progress=False,
-    )
-    arguments.update(change)
-    with pytest.raises((ValueError, TypeError), match=message):
-        train(matrix, **arguments)
-    assert matrix.parameters() == before
+    assert_refused_before_training(MatrixNetwork([3, 2], seed=0), change, message)

@@ -219,6 +219,22 @@ def test_progress_goes_to_stderr_and_is_off_on_request(capsys, monkeypatch):
 # --- bad input -------------------------------------------------------------------------------------
 
 
+def assert_refused_before_training(net, change, message):
+    """Training a [3, 2] network on two samples, with ``change`` applied, fails and moves nothing."""
+    before = net.parameters()
+    arguments = dict(
+        inputs=[[0.0, 1.0, 2.0], [1.0, 0.0, 0.0]],
+        targets=[[1.0, 0.0], [0.0, 1.0]],
+        epochs=1,
+        learning_rate=0.1,
+        progress=False,
+    )
+    arguments.update(change)
+    with pytest.raises((ValueError, TypeError), match=message):
+        train(net, **arguments)
+    assert net.parameters() == before
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
@@ -238,17 +254,7 @@ def test_progress_goes_to_stderr_and_is_off_on_request(capsys, monkeypatch):
 def test_bad_input_is_reported_before_training(change, message):
     net = Network([3, 2], seed=0)
     before = net.parameters()
-    arguments = dict(
-        inputs=[[0.0, 1.0, 2.0], [1.0, 0.0, 0.0]],
-        targets=[[1.0, 0.0], [0.0, 1.0]],
-        epochs=1,
-        learning_rate=0.1,
-        progress=False,
-    )
-    arguments.update(change)
-    with pytest.raises((ValueError, TypeError), match=message):
-        train(net, **arguments)
-    assert net.parameters() == before
+    assert_refused_before_training(net, change, message)
     # nothing half-done (such as a batch's gradients) is left behind to spoil the next training
     fresh = twin(net)
     for network in (net, fresh):
