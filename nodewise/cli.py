@@ -188,32 +188,32 @@ def build_parser() -> Parser:
     trainer.add_argument("--no-progress", action="store_true", help="no progress bar")
     trainer.set_defaults(run=run_train)
 
-    predictor = commands.add_parser("predict", help="predict with a saved model, one line per sample")
-    predictor.add_argument("--model", required=True, metavar="MODEL.json")
-    predictor.add_argument(
-        "--data",
-        required=True,
-        help=f"a CSV file (with or without the target column), or {MNIST} for its test images",
+    _add_model_command(
+        commands,
+        "predict",
+        "predict with a saved model, one line per sample",
+        f"a CSV file (with or without the target column), or {MNIST} for its test images",
+        run_predict,
     )
-    _add_mnist_flags(predictor)
-    _add_output_flags(predictor)
-    _add_engine_flag(predictor)
-    predictor.set_defaults(run=run_predict)
-
-    evaluator = commands.add_parser(
-        "evaluate", help="measure a saved model: accuracy, loss, confusion matrix, precision, recall, F1"
+    _add_model_command(
+        commands,
+        "evaluate",
+        "measure a saved model: accuracy, loss, confusion matrix, precision, recall, F1",
+        f"{DATA_HELP}; for the built-in set the model was trained on, its held-out test part",
+        run_evaluate,
     )
-    evaluator.add_argument("--model", required=True, metavar="MODEL.json")
-    evaluator.add_argument(
-        "--data",
-        required=True,
-        help=f"{DATA_HELP}; for the built-in set the model was trained on, its held-out test part",
-    )
-    _add_mnist_flags(evaluator)
-    _add_output_flags(evaluator)
-    _add_engine_flag(evaluator)
-    evaluator.set_defaults(run=run_evaluate)
     return parser
+
+
+def _add_model_command(commands: Any, name: str, help: str, data_help: str, run: Any) -> None:
+    """A command that loads a saved model and runs it on data: predict and evaluate."""
+    command = commands.add_parser(name, help=help)
+    command.add_argument("--model", required=True, metavar="MODEL.json")
+    command.add_argument("--data", required=True, help=data_help)
+    _add_mnist_flags(command)
+    _add_output_flags(command)
+    _add_engine_flag(command)
+    command.set_defaults(run=run)
 
 
 def _add_output_flags(parser: argparse.ArgumentParser) -> None:

@@ -423,6 +423,11 @@ class MatrixNetwork:
             for velocities in self.weight_velocities + self.bias_velocities:
                 flush_to_zero(velocities)
 
+    def clear_velocities(self) -> None:
+        """Forget every momentum velocity (after a divergence they may be infinite)."""
+        for velocities in self.weight_velocities + self.bias_velocities:
+            velocities.fill(0.0)
+
     def _reserve(self, samples: int) -> None:
         """Make the work arrays at least ``samples`` rows long; a smaller batch uses their first rows."""
         if samples <= self._capacity:

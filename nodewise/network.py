@@ -273,6 +273,14 @@ class Network:
         self._pending = False
         self._samples = 0
 
+    def clear_velocities(self) -> None:
+        """Forget every momentum velocity (after a divergence they may be infinite)."""
+        for neurons in self.neurons:
+            for neuron in neurons:
+                neuron.bias_velocity = 0.0
+                for connection in neuron.incoming:
+                    connection.velocity = 0.0
+
     def _accumulate(self) -> None:
         for neurons in self.neurons:
             for neuron in neurons:

@@ -231,22 +231,9 @@ def _all_finite(parameters: list) -> bool:
     return math.isfinite(sum(sum(map(sum, weights)) + sum(biases) for weights, biases in parameters))
 
 
-def _clear_velocities(net: Engine) -> None:
-    """Forget every momentum velocity (after a divergence they may be infinite)."""
-    if isinstance(net, MatrixNetwork):
-        for velocities in net.weight_velocities + net.bias_velocities:
-            velocities.fill(0.0)
-        return
-    for neurons in net.neurons:
-        for neuron in neurons:
-            neuron.bias_velocity = 0.0
-            for connection in neuron.incoming:
-                connection.velocity = 0.0
-
-
 def _diverged(net: Engine, last_finite: list, epoch: int, learning_rate: float, history: History) -> None:
     net.set_parameters(last_finite)
-    _clear_velocities(net)
+    net.clear_velocities()
     raise TrainingDiverged(
         f"training diverged in epoch {epoch}: the loss became NaN or infinite. The network keeps its "
         f"parameters from before that epoch. Try a smaller learning rate, such as {learning_rate / 10:g}.",
