@@ -22,7 +22,16 @@ from nodewise import Network
 
 class NaiveInput:
     def __init__(self):
-        self.output = 0.0
+        self.output, self.error = 0.0, 0.0
+
+    def forward(self, value):
+        self.output = value
+
+    def reset_error(self):
+        self.error = 0.0
+
+    def receive_error(self, error):
+        self.error += error
 
 
 class NaiveConnection:
@@ -89,7 +98,11 @@ class NaiveSoftmax:
 
 class NaiveOutput:
     def __init__(self, source):
-        self.source = source
+        self.source, self.prediction = source, 0.0
+
+    def forward(self):
+        self.prediction = self.source.output
+        return self.prediction
 
     def backward(self, target):
         self.source.neuron.backward(self.source.output - target)
@@ -126,7 +139,7 @@ class NaiveNetwork:
 
     def train_sample(self, x, target, rate):
         for node, value in zip(self.inputs, x):
-            node.output = value
+            node.forward(value)
         for neurons, nonlinear, links in zip(self.neurons, self.nonlinear, self.links):
             for neuron in neurons:
                 neuron.reset()
@@ -134,25 +147,24 @@ class NaiveNetwork:
                 link.forward()
             for node in nonlinear:
                 node.forward()
+        prediction = [node.forward() for node in self.outputs]
         for node, t in zip(self.outputs, target):
             node.backward(t)
         for layer in range(len(self.links) - 1, -1, -1):
-            if layer > 0:
-                for node in self.nonlinear[layer - 1]:
-                    node.reset_error()
+            below = self.nonlinear[layer - 1] if layer > 0 else self.inputs
+            for node in below:
+                node.reset_error()
             for link in self.links[layer]:
-                if layer > 0:
-                    link.backward()
-                else:  # input nodes take no error: only the gradient
-                    link.gradient += link.target.error_signal * link.source.output
+                link.backward()
             if layer > 0:
-                for node in self.nonlinear[layer - 1]:
+                for node in below:
                     node.backward()
         for neurons, links in zip(self.neurons, self.links):
             for link in links:
                 link.update(rate)
             for neuron in neurons:
                 neuron.update(rate)
+        return prediction
 
 
 def best_samples_per_second(engines, data, rounds):
