@@ -6,7 +6,9 @@ Both engines train on scikit-learn's 8x8 digits scaled to [0, 1] with forward,
 backward and step after every sample, from the same initial parameters, so they do the
 same arithmetic. The naive design is the one a first attempt usually takes: one object
 per connection, and a method call on every component for each of forward, error and
-update, driven layer by layer over every component.
+update, driven layer by layer over every component. Nothing is special-cased: the input
+layer's connections send their error back like every other connection, and the output
+nodes hand back the prediction, as ``Network.forward`` does.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ class NaiveInput:
         self.error = 0.0
 
     def receive_error(self, error):
-        self.error += error
+        self.error += error  # never used, but a first attempt treats every node alike
 
 
 class NaiveConnection:
