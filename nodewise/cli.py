@@ -9,7 +9,8 @@
 
 With ``--json`` the last line of standard output is one JSON object (the progress bar,
 if any, goes to standard error). Any error prints one line to standard error and exits
-with a non-zero status.
+with a non-zero status. A reader that stops early (``nodewise predict ... | head``) ends
+the output quietly, with status 141 (128 + SIGPIPE) as other command-line tools do.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
@@ -491,11 +493,19 @@ def _error(error: Exception) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status (0 success, 1 error, 2 usage, 130 interrupted)."""
+    """Run the command line; returns the exit status.
+
+    0 success, 1 error, 2 usage, 130 interrupted, 141 the reader closed the output early.
+    """
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
         args.run(args)
+        sys.stdout.flush()  # a closed pipe shows up here, not at exit
+    except BrokenPipeError:
+        # Send whatever is still buffered to nowhere, so that Python's flush at exit is quiet too.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except SystemExit as done:  # --help and --version print and stop
         return done.code or 0
     except UsageError as error:

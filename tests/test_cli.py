@@ -322,3 +322,20 @@ def test_the_installed_command_runs_and_fails_cleanly(tmp_path):
         failed.stderr.startswith("nodewise: error: data file 'nothing.csv' not found")
         and "Traceback" not in failed.stderr
     )
+
+
+def test_a_reader_that_stops_early_ends_the_output_quietly(tmp_path, iris_model):
+    """`nodewise predict ... | head -1`: no error message, the status of a closed pipe."""
+    rows = tmp_path / "many.csv"
+    rows.write_text("5.1,3.5,1.4,0.2\n" * 20_000)  # more than a pipe's buffer of output
+    process = subprocess.Popen(
+        [*nodewise_command(), "predict", "--model", iris_model, "--data", str(rows)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+    )
+    first = process.stdout.readline()
+    process.stdout.close()  # what `head -1` does after its line
+    err = process.stderr.read()
+    assert process.wait(timeout=120) == 141
+    assert first.strip() and err == b""
