@@ -190,7 +190,8 @@ def train_batch(
 
     The matrix engine does the forward and backward sweeps of all the samples at once.
     Returns the outputs the network gave before its step, from which the loop measures
-    the loss. This is the only place the loop touches the network.
+    the loss. This is the only place where the network learns: the rest of the loop only
+    reads it, except that ``train`` puts back the earlier parameters if training diverges.
     """
     if isinstance(net, MatrixNetwork):
         outputs = net.forward(inputs)

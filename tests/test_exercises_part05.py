@@ -30,13 +30,28 @@ def test_spam_precision_recall_matches_the_library():
     precision, recall, _ = metrics.precision_recall_f1(true, predicted)
     assert part05.precision_recall_solution(part05.SPAM_MATRIX, 1) == (precision[1], recall[1])
     assert part05.check_spam_precision_recall(...).status == NOT_ATTEMPTED
-    assert part05.check_spam_precision_recall((45 / 55, 45 / 50)).status == CORRECT
-    assert part05.check_spam_precision_recall([0.818, 0.9]).status == CORRECT
-    assert "swapped" in part05.check_spam_precision_recall((0.9, 45 / 55)).message
-    assert "class 0" in part05.check_spam_precision_recall((precision[0], recall[0])).message
-    assert "one of the two" in part05.check_spam_precision_recall((45 / 50, 45 / 50)).message
-    for wrong in (0.9, "x", (1, 2, 3), (0.5, 0.5)):
-        assert part05.check_spam_precision_recall(wrong).status == INCORRECT
+    # exact fractions, and decimals rounded to two places or more, are right
+    for right in ((45 / 55, 45 / 50), [0.818, 0.9], (0.82, 0.9), (0.8182, 0.90), ("0.82", "0.9")):
+        assert part05.check_spam_precision_recall(right).status == CORRECT, right
+
+
+def test_spam_precision_recall_rejects_the_typical_mistakes_with_a_fitting_hint():
+    check = part05.check_spam_precision_recall
+    assert "swapped" in check((0.9, 45 / 55)).message
+    assert "swapped" in check((0.9, 0.82)).message
+    assert "class 0" in check((90 / 95, 90 / 100)).message
+    assert "class 0" in check((0.95, 0.9)).message
+    assert "percentages" in check((81.8, 90)).message
+    for cut_short in ((0.8, 0.9), (0.81, 0.9)):  # rounded to one decimal, or cut off: not quite
+        feedback = check(cut_short)
+        assert feedback.status == INCORRECT and "nearly" in feedback.message, cut_short
+    assert "one of the two is right: the recall" in check((45 / 50, 45 / 50)).message
+    assert "one of the two is right: the recall" in check((0.86, 0.9)).message
+    assert "one of the two is right: the precision" in check((0.818, 0.818)).message
+    for wrong in (0.9, "x", (1, 2, 3), (0.5, 0.5), (0.83, 0.9), (0.82, 0.91), (50, 50), (0.1, 0.2)):
+        feedback = check(wrong)
+        assert feedback.status == INCORRECT, wrong
+        assert "nearly" not in feedback.message and "percentages" not in feedback.message, wrong
 
 
 def test_best_epoch():

@@ -59,26 +59,56 @@ def precision_recall_solution(matrix: list[list[int]], k: int) -> tuple[float, f
     return matrix[k][k] / predicted_k, matrix[k][k] / sum(matrix[k])
 
 
+ROUNDED = 0.005
+"""How far an answer may be from 45/55 or 45/50 and still count: rounding to two decimals is fine."""
+
+
+def _cut_short(value: float) -> set[float]:
+    """``value`` rounded or cut off to one or two decimals: 45/55 = 0.8181... gives 0.8, 0.81, 0.82."""
+    return {round(value, 1), round(value, 2), math.floor(value * 10) / 10, math.floor(value * 100) / 100}
+
+
 def check_spam_precision_recall(answer: Any) -> Feedback:
-    """``answer = (precision, recall)`` of the class spam (1) in SPAM_MATRIX."""
+    """``answer = (precision, recall)`` of the class spam (1) in SPAM_MATRIX.
+
+    Exact fractions (``45 / 55``) and decimals rounded to two or more places are accepted.
+    """
     if is_unanswered(answer):
         return not_attempted()
     try:
         values = [float(value) for value in answer]
     except (TypeError, ValueError):
         return incorrect("give two numbers, precision first: answer = (precision, recall)")
+    if len(values) != 2:
+        return incorrect(
+            f"give two numbers, precision first: answer = (precision, recall); you gave {len(values)}"
+        )
     precision, recall = precision_recall_solution(SPAM_MATRIX, 1)
-    if all_close(values, [precision, recall], 1e-3):
+    if all_close(values, [precision, recall], ROUNDED):
         return correct(
             f"Correct: precision 45/55 = {precision:.3f} (of the mails it calls spam, that many are), "
             f"recall 45/50 = {recall:.3f} (of the spam, it catches that much)."
         )
-    if all_close(values, [recall, precision], 1e-3):
+    if all_close(values, [recall, precision], ROUNDED):
         return incorrect("you swapped them: precision divides by what was *predicted* spam (a column)")
-    if all_close(values, list(precision_recall_solution(SPAM_MATRIX, 0)), 1e-3):
+    if all_close(values, list(precision_recall_solution(SPAM_MATRIX, 0)), ROUNDED):
         return incorrect("those are the numbers for class 0 (mail); the question asks about spam, class 1")
-    if len(values) == 2 and any(close(value, 45 / 50, 1e-3) for value in values):
-        return incorrect("one of the two is right; precision = C[1][1] / (sum of column 1)")
+    if all_close([value / 100 for value in values], [precision, recall], ROUNDED):
+        return incorrect(
+            "the right numbers, but as percentages; give them as fractions of 1, such as 0.5 for 50%"
+        )
+    if all(
+        close(value, right, ROUNDED) or any(close(value, form) for form in _cut_short(right))
+        for value, right in zip(values, (precision, recall), strict=True)
+    ):
+        return incorrect(
+            "nearly: your numbers are the right ones, but rounded or cut off too early; "
+            "give at least two decimals, correctly rounded, or the fractions themselves, such as 45 / 55"
+        )
+    if close(values[1], recall, ROUNDED):
+        return incorrect("one of the two is right: the recall; precision = C[1][1] / (sum of column 1)")
+    if close(values[0], precision, ROUNDED):
+        return incorrect("one of the two is right: the precision; recall = C[1][1] / (sum of row 1)")
     return incorrect(
         "the diagonal entry C[1][1] = 45 is the spam caught; divide it by a column sum and a row sum"
     )
