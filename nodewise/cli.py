@@ -26,8 +26,8 @@ from typing import Any, NoReturn
 from nodewise import datasets, metrics, preprocessing
 from nodewise.activations import HIDDEN_ACTIVATIONS
 from nodewise.datasets import Standardizer
-from nodewise.mnist import MnistError
-from nodewise.model_io import ENGINES, Model, load_model, save_model
+from nodewise.mnist import MnistError, MnistFilesMissing
+from nodewise.model_io import ENGINES, Model, check_save_path, load_model, save_model
 from nodewise.training import train
 
 DEFAULTS = {
@@ -134,7 +134,12 @@ def build_parser() -> Parser:
         type=hidden_layers,
         help=f"hidden layer widths, e.g. 32 or 32,16 (default: 128; {MNIST_DEFAULTS['hidden'][0]} for mnist)",
     )
-    trainer.add_argument("--activation", choices=HIDDEN_ACTIVATIONS, default=DEFAULTS["activation"])
+    trainer.add_argument(
+        "--activation",
+        choices=HIDDEN_ACTIVATIONS,
+        default=DEFAULTS["activation"],
+        help="default: %(default)s",
+    )
     trainer.add_argument(
         "--epochs",
         type=positive_int,
@@ -147,15 +152,22 @@ def build_parser() -> Parser:
         help=f"step size (default: {DEFAULTS['learning_rate']}; {DEFAULTS['regression_learning_rate']} "
         f"for regression, {MNIST_DEFAULTS['learning_rate']} for mnist)",
     )
-    trainer.add_argument("--batch-size", type=positive_int, default=DEFAULTS["batch_size"])
-    trainer.add_argument("--momentum", type=momentum_type, default=DEFAULTS["momentum"])
+    trainer.add_argument(
+        "--batch-size", type=positive_int, default=DEFAULTS["batch_size"], help="default: %(default)s"
+    )
+    trainer.add_argument(
+        "--momentum", type=momentum_type, default=DEFAULTS["momentum"], help="default: %(default)s"
+    )
     trainer.add_argument(
         "--weight-decay",
         type=nonnegative_float,
-        help=f"default: {DEFAULTS['weight_decay']} ({MNIST_DEFAULTS['weight_decay']} for mnist)",
+        help=f"default: {DEFAULTS['weight_decay']}",
     )
     trainer.add_argument(
-        "--seed", type=seed_type, default=0, help="seeds the data, split, initial weights and shuffling"
+        "--seed",
+        type=seed_type,
+        default=0,
+        help="seeds the data, split, initial weights and shuffling (default: %(default)s)",
     )
     trainer.add_argument(
         "--test-size",
@@ -289,11 +301,15 @@ def read_mnist(args: argparse.Namespace, splits: tuple[str, ...], factor: int) -
     """
     try:
         mnist = datasets.load_mnist(args.mnist_dir, splits=splits, download=args.download)
-    except MnistError as error:
+    except MnistFilesMissing as error:
         raise MnistError(
-            f"{error} (On the command line, --mnist-dir DIR names the directory, and --download downloads "
-            "the missing files.)"
+            f"MNIST files not found in {error.directory} (from "
+            f"{'--mnist-dir' if args.mnist_dir else error.found_via}): {', '.join(error.missing)}. "
+            "Add --download to download them there (each checked by SHA-256), or point "
+            "--mnist-dir DIR at a directory that holds them."
         ) from None
+    except MnistError as error:
+        raise MnistError(f"{error} (On the command line, --mnist-dir DIR names the directory.)") from None
     parts = []
     for split in splits:
         images = getattr(mnist, f"{split}_images")
@@ -324,6 +340,8 @@ def training_data(args: argparse.Namespace) -> tuple[datasets.Dataset, Part, Par
 
 
 def run_train(args: argparse.Namespace) -> None:
+    if args.save:
+        check_save_path(args.save)  # before training, not after: a typo should cost no time
     data, train_part, test_part = training_data(args)
     info = {"dataset": args.data, "seed": args.seed, "test_size": args.test_size, "target": args.target}
     scaling = None
@@ -424,6 +442,13 @@ def evaluation_data(
     else:
         task = "regression" if model.is_regression else "classification"
         data = datasets.read_csv(name, target=model.data.get("target", -1), task=task)
+        features, width = model.network.shape[0], len(data.inputs[0])
+        if width != features:
+            raise ValueError(
+                f"{data.name} has {width} input(s) per sample besides the target, but the model takes "
+                f"{features}: evaluate needs each sample's inputs and its target (in the column the model "
+                "was trained with, by default the last); for rows without a target, use nodewise predict"
+            )
     labels = model.labels_for(data)
     test_size = model.data.get("test_size")
     if name in datasets.BUILTIN and name == trained_on and isinstance(test_size, float) and 0 < test_size < 1:
@@ -492,6 +517,17 @@ def _error(error: Exception) -> None:
     print("nodewise: error: " + " ".join(str(error).split()), file=sys.stderr)
 
 
+def check_data_name(name: str, command: str) -> None:
+    """--data is a built-in set, mnist, or a CSV path; anything else is a clear usage error."""
+    if name == MNIST or name in datasets.BUILTIN or name.lower().endswith(".csv") or os.path.exists(name):
+        return
+    names = (MNIST, *datasets.BUILTIN)
+    suggestion = f" (names are lower case: {name.lower()})" if name.lower() in names else ""
+    raise UsageError(
+        f"unknown data set {name!r}{suggestion}: expected {DATA_HELP} (see nodewise {command} --help)"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status.
 
@@ -500,6 +536,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
+        check_data_name(args.data, args.command)
         args.run(args)
         sys.stdout.flush()  # a closed pipe shows up here, not at exit
     except BrokenPipeError:

@@ -212,6 +212,8 @@ def read_table(path: str) -> tuple[list[str] | None, list[tuple[int, list[str]]]
     The first row is a header when one of its cells is not a number while the row
     below has a number in that column. Blank lines are skipped and cells are stripped.
     """
+    if os.path.isdir(path):
+        raise IsADirectoryError(f"data file {path!r} is a folder: give the path of a CSV file in it")
     if not os.path.isfile(path):
         raise FileNotFoundError(f"data file {path!r} not found: check the path (from {os.getcwd()})")
     try:

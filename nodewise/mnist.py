@@ -91,6 +91,14 @@ class MnistError(ValueError):
     """MNIST files that are missing, damaged, or could not be downloaded."""
 
 
+class MnistFilesMissing(MnistError):
+    """Files not in the directory, and no download asked for: ``missing`` names them."""
+
+    def __init__(self, message: str, directory: Path, found_via: str, missing: list[str]) -> None:
+        super().__init__(message)
+        self.directory, self.found_via, self.missing = directory, found_via, missing
+
+
 @dataclass(frozen=True, eq=False)
 class Mnist:
     """The digits of one MNIST-layout directory.
@@ -315,12 +323,15 @@ def load_mnist(
     missing = [f"{name}.gz" for name in names if find_file(source, name) is None]
     if missing and not download:
         test_is_there = all(find_file(source, name) for name in SPLITS["test"])
-        raise MnistError(
+        raise MnistFilesMissing(
             f"MNIST files not found in {source} (from {found_via}"
             f"{'' if source.exists() else ', a directory that does not exist'}): {', '.join(missing)}. "
             f"Call load_mnist(..., download=True) to download them there. "
             + ("To load only the test set that is there, pass splits=('test',). " if test_is_there else "")
-            + _by_hand(missing, source, mirrors)
+            + _by_hand(missing, source, mirrors),
+            source,
+            found_via,
+            missing,
         )
     if missing:
         _prepare_to_download(source)

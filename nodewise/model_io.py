@@ -189,6 +189,22 @@ def to_document(model: Model) -> dict[str, Any]:
     }
 
 
+def check_save_path(path: str) -> str:
+    """The folder a model can be saved to at ``path``, or a clear error before any work is done."""
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        raise FileNotFoundError(
+            f"cannot save the model to {path!r}: folder {directory!r} does not exist; create it first"
+        )
+    if os.path.isdir(path):
+        raise IsADirectoryError(
+            f"cannot save the model to {path!r}: it is a folder; give a file name such as model.json"
+        )
+    if not os.access(directory, os.W_OK):
+        raise PermissionError(f"cannot save the model to {path!r}: folder {directory!r} is not writable")
+    return directory
+
+
 def save_model(model: Model, path: str) -> None:
     """Write the model to ``path`` as JSON, atomically.
 
@@ -197,9 +213,7 @@ def save_model(model: Model, path: str) -> None:
     half-written file is left behind.
     """
     text = json.dumps(to_document(model), allow_nan=False)
-    directory = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(directory):
-        raise FileNotFoundError(f"cannot save the model to {path!r}: folder {directory!r} does not exist")
+    directory = check_save_path(path)
     temporary = os.path.join(directory, f".{os.path.basename(path)}.{secrets.token_hex(4)}.tmp")
     try:
         with open(temporary, "x", encoding="utf-8") as file:

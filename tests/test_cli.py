@@ -189,7 +189,6 @@ def test_evaluate_regression(capsys, tmp_path):
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["train", "--data", "mnist8"], "unknown data set 'mnist8'"),
         (["train", "--data", "missing.csv"], "'missing.csv' not found"),
         (["train", "--data", "xor", "--learning-rate", "1e9"], "diverged.*smaller learning rate"),
     ],
@@ -221,6 +220,9 @@ def test_runtime_errors(capsys, argv, message):
         (["train", "--data", "xor", "--frobnicate"], "unrecognized arguments: --frobnicate"),
         (["train", "--data", "xor", "--seed", "-1"], "'-1' is not a whole number from 0"),
         (["predict", "--data", "x.csv"], "required: --model"),
+        (["train", "--data", "mnist8"], "unknown data set 'mnist8': expected digits, xor,"),
+        (["train", "--data", "MNIST"], "'MNIST' (names are lower case: mnist): expected"),
+        (["evaluate", "--model", "m.json", "--data", "Digits"], "(names are lower case: digits)"),
     ],
 )
 def test_usage_errors(capsys, argv, message):
@@ -247,10 +249,48 @@ def test_csv_errors(capsys, tmp_path):
     )
 
 
-def test_save_errors_leave_no_file(capsys, tmp_path):
+def test_unknown_data_names_list_every_choice_including_mnist(capsys):
+    err = one_line_error(capsys, "train", "--data", "mnst", code=2)
+    for name in (*datasets.BUILTIN, "mnist", "CSV file"):
+        assert name in err
+
+
+def test_a_folder_is_not_a_data_file(capsys, tmp_path):
+    err = one_line_error(capsys, "train", "--data", str(tmp_path))
+    assert f"data file '{tmp_path}' is a folder" in err
+
+
+def test_help_shows_every_default(capsys):
+    _, out, _ = run(capsys, "train", "--help")
+    flat = " ".join(out.split())
+    for shown in (
+        "--activation {relu,tanh,sigmoid} default: relu",
+        "--batch-size BATCH_SIZE default: 8",
+        "--momentum MOMENTUM default: 0.9",
+        "(default: 0)",
+    ):
+        assert shown in flat
+
+
+def test_save_errors_come_before_training_and_leave_no_file(capsys, tmp_path, monkeypatch):
+    def no_training(*args, **kwargs):
+        raise AssertionError("trained before checking where to save")
+
+    monkeypatch.setattr(cli, "train", no_training)
     target = tmp_path / "no_such_folder" / "model.json"
     err = one_line_error(capsys, "train", "--data", "xor", "--save", str(target), *FAST)
-    assert "does not exist" in err and not target.parent.exists()
+    assert "does not exist; create it first" in err and not target.parent.exists()
+    err = one_line_error(capsys, "train", "--data", "xor", "--save", str(tmp_path), *FAST)
+    assert "it is a folder" in err
+
+
+def test_evaluate_needs_the_target_column(capsys, iris_csv, iris_model, tmp_path):
+    features_only = tmp_path / "new.csv"
+    rows = datasets.read_csv(iris_csv).inputs[:10]
+    features_only.write_text("\n".join(",".join(map(str, x)) for x in rows) + "\n")
+    err = one_line_error(capsys, "evaluate", "--model", iris_model, "--data", str(features_only))
+    assert "has 3 input(s) per sample besides the target, but the model takes 4" in err
+    assert "use nodewise predict" in err
 
 
 def test_model_and_data_errors(capsys, iris_model, tmp_path):
@@ -271,7 +311,7 @@ def test_model_and_data_errors(capsys, iris_model, tmp_path):
     narrow = tmp_path / "narrow.csv"
     narrow.write_text("1,2,setosa\n3,4,setosa\n")
     err = one_line_error(capsys, "evaluate", "--model", iris_model, "--data", str(narrow))
-    assert "sample 0 has 2 features but the model expects 4" in err
+    assert "narrow.csv has 2 input(s) per sample besides the target, but the model takes 4" in err
     err = one_line_error(capsys, "evaluate", "--model", iris_model, "--data", "xor")
     assert "xor has class(es) 0, 1 that the model never saw" in err
 

@@ -108,8 +108,11 @@ def test_a_corrupt_file_ends_with_one_line_naming_it(capsys, mnist_dir):
 def test_missing_files_say_where_they_were_looked_for_and_how_to_get_them(capsys, tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     err = one_line_error(capsys, "train", "--data", "mnist", *FAST)
-    assert str(tmp_path / "cache" / "nodewise" / "mnist") in err
-    assert "--mnist-dir DIR" in err and "--download" in err
+    assert f"not found in {tmp_path / 'cache' / 'nodewise' / 'mnist'} (from the cache directory)" in err
+    assert "Add --download" in err and "--mnist-dir DIR" in err
+    assert "load_mnist" not in err  # the command line's flags, not the Python API
+    err = one_line_error(capsys, "train", "--data", "mnist", "--mnist-dir", str(tmp_path / "mine"), *FAST)
+    assert f"not found in {tmp_path / 'mine'} (from --mnist-dir)" in err
     assert not (tmp_path / "cache").exists()  # nothing downloaded, nothing created
 
 
