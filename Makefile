@@ -8,7 +8,10 @@ STAMP := $(VENV)/.installed
 # Real MNIST digits for part 07, when this checkout sits beside ../shared (as in CI).
 SHARED_MNIST := $(abspath ../shared/data/mnist-split)
 export NODEWISE_MNIST_DIR ?= $(if $(wildcard $(SHARED_MNIST)),$(SHARED_MNIST))
-export MPLBACKEND ?= Agg
+# Headless figures for the tests only: in `make lab`, Agg would hide every plot.
+unit notebooks benchmark: export MPLBACKEND := Agg
+# Extra options for JupyterLab, e.g. make lab LAB_ARGS="--ip=0.0.0.0 --port=8888" in a container.
+LAB_ARGS ?=
 
 .PHONY: lab test lint unit notebooks benchmark clean
 
@@ -20,7 +23,7 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 test: lint unit notebooks
 
