@@ -173,7 +173,7 @@ def build_parser() -> Parser:
         "--test-size",
         type=fraction,
         default=DEFAULTS["test_size"],
-        help="fraction of the data held out for testing (default: 0.2; mnist has its own test files)",
+        help="fraction of the data held out for testing (default: %(default)s; mnist has its own test files)",
     )
     trainer.add_argument(
         "--task",
