@@ -193,7 +193,7 @@ def build_parser() -> Parser:
         choices=(1, 2, 4),
         default=MNIST_DEFAULTS["downsample"],
         help="for mnist: average each block of 2 x 2 (or 4 x 4) pixels, 28 x 28 -> 14 x 14 (or 7 x 7); "
-        "1 keeps every pixel (default: 2)",
+        "1 keeps every pixel (default: %(default)s)",
     )
     _add_mnist_flags(trainer)
     trainer.add_argument("--save", metavar="MODEL.json", help="write the trained model to this JSON file")
